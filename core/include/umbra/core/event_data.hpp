@@ -1,0 +1,101 @@
+#pragma once
+// The event model: structure-of-arrays with per-event offsets, batched. These are the host
+// containers of the "umbra-events" v1 groups (format in io/event_file.hpp); algorithms see the
+// non-owning views at the bottom of this file.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "umbra/core/span.hpp"
+
+namespace umbra {
+
+/// Offsets of a group with n events: starts as {0}; `close_event()` appends the current size.
+struct Offsets {
+  std::vector<std::uint64_t> event_offsets{0};
+
+  std::uint64_t n_events() const { return event_offsets.size() - 1; }
+  std::uint64_t begin(std::uint64_t e) const { return event_offsets[e]; }
+  std::uint64_t end(std::uint64_t e) const { return event_offsets[e + 1]; }
+  std::uint64_t count(std::uint64_t e) const { return end(e) - begin(e); }
+  EventRanges ranges() const { return {span_of(event_offsets)}; }
+};
+
+/// /ecl/digits: one entry per crystal with a signal.
+struct EclDigits : Offsets {
+  std::vector<std::uint16_t> cell_id;  // 1..8736
+  std::vector<float> energy;           // GeV
+  std::vector<float> time;             // ns
+
+  std::uint64_t size() const { return cell_id.size(); }
+  void reserve(std::size_t n);
+  void push_back(std::uint16_t cell, float e, float t);
+  void close_event() { event_offsets.push_back(size()); }
+};
+
+enum class TrackerDetector : std::uint8_t { PXD = 1, SVD = 2, CDC = 3 };
+
+/// /tracker/hits: PXD/SVD space points and CDC wire hits with drift lengths.
+struct TrackerHits : Offsets {
+  std::vector<std::uint8_t> detector;  // TrackerDetector
+  std::vector<std::uint8_t> layer;     // PXD 0-1, SVD 0-3, CDC 0-55
+  std::vector<float> x, y, z;          // cm; CDC: the wire's point at z = 0
+  std::vector<std::int32_t> wire;      // CDC wire index in its layer, -1 otherwise
+  std::vector<float> drift_length;     // cm (CDC), 0 otherwise
+  std::vector<float> sigma_rphi, sigma_z;  // cm
+  std::vector<std::int32_t> track_id;  // MC truth link, -1 for noise
+
+  std::uint64_t size() const { return detector.size(); }
+  void close_event() { event_offsets.push_back(size()); }
+};
+
+/// /mc/particles: generator truth with production vertices and mother links.
+struct McParticles : Offsets {
+  std::vector<std::int32_t> pdg;
+  std::vector<float> px, py, pz, e;  // GeV
+  std::vector<float> vx, vy, vz;     // cm
+  std::vector<std::int32_t> mother;  // index inside the event, -1 for primaries
+
+  std::uint64_t size() const { return pdg.size(); }
+  void close_event() { event_offsets.push_back(size()); }
+};
+
+/// A batch of events: every group has the same number of events.
+struct EventBatch {
+  EclDigits digits;
+  TrackerHits hits;
+  McParticles mc;
+
+  std::uint64_t n_events() const { return digits.n_events(); }
+};
+
+// ---- Views (trivially copyable, host or device pointers) ----
+
+struct EclDigitsView {
+  EventRanges events;
+  Span<const std::uint16_t> cell_id;
+  Span<const float> energy;
+  Span<const float> time;
+};
+
+inline EclDigitsView view(const EclDigits& d) {
+  return {d.ranges(), span_of(d.cell_id), span_of(d.energy), span_of(d.time)};
+}
+
+struct TrackerHitsView {
+  EventRanges events;
+  Span<const std::uint8_t> detector, layer;
+  Span<const float> x, y, z;
+  Span<const std::int32_t> wire;
+  Span<const float> drift_length, sigma_rphi, sigma_z;
+  Span<const std::int32_t> track_id;
+};
+
+inline TrackerHitsView view(const TrackerHits& h) {
+  return {h.ranges(),          span_of(h.detector),   span_of(h.layer),      span_of(h.x),
+          span_of(h.y),        span_of(h.z),          span_of(h.wire),       span_of(h.drift_length),
+          span_of(h.sigma_rphi), span_of(h.sigma_z), span_of(h.track_id)};
+}
+
+}  // namespace umbra
