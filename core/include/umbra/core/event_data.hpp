@@ -29,9 +29,20 @@ struct EclDigits : Offsets {
   std::vector<float> time;             // ns
 
   std::uint64_t size() const { return cell_id.size(); }
+  /// Visits (dataset name, column) in file order; the I/O layer is written against this.
+  template <class F>
+  void for_each_column(F&& f) const { visit(*this, f); }
+  template <class F>
+  void for_each_column(F&& f) { visit(*this, f); }
   void reserve(std::size_t n);
   void push_back(std::uint16_t cell, float e, float t);
   void close_event() { event_offsets.push_back(size()); }
+
+ private:
+  template <class Self, class F>
+  static void visit(Self& s, F& f) {
+    f("cell_id", s.cell_id), f("energy", s.energy), f("time", s.time);
+  }
 };
 
 enum class TrackerDetector : std::uint8_t { PXD = 1, SVD = 2, CDC = 3 };
@@ -48,6 +59,18 @@ struct TrackerHits : Offsets {
 
   std::uint64_t size() const { return detector.size(); }
   void close_event() { event_offsets.push_back(size()); }
+  template <class F>
+  void for_each_column(F&& f) const { visit(*this, f); }
+  template <class F>
+  void for_each_column(F&& f) { visit(*this, f); }
+
+ private:
+  template <class Self, class F>
+  static void visit(Self& s, F& f) {
+    f("detector", s.detector), f("layer", s.layer), f("x", s.x), f("y", s.y), f("z", s.z), f("wire", s.wire),
+        f("drift_length", s.drift_length), f("sigma_rphi", s.sigma_rphi), f("sigma_z", s.sigma_z),
+        f("track_id", s.track_id);
+  }
 };
 
 /// /mc/particles: generator truth with production vertices and mother links.
@@ -59,6 +82,17 @@ struct McParticles : Offsets {
 
   std::uint64_t size() const { return pdg.size(); }
   void close_event() { event_offsets.push_back(size()); }
+  template <class F>
+  void for_each_column(F&& f) const { visit(*this, f); }
+  template <class F>
+  void for_each_column(F&& f) { visit(*this, f); }
+
+ private:
+  template <class Self, class F>
+  static void visit(Self& s, F& f) {
+    f("pdg", s.pdg), f("px", s.px), f("py", s.py), f("pz", s.pz), f("e", s.e), f("vx", s.vx), f("vy", s.vy),
+        f("vz", s.vz), f("mother", s.mother);
+  }
 };
 
 /// A batch of events: every group has the same number of events.

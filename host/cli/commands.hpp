@@ -1,0 +1,12 @@
+#pragma once
+// Each subcommand of `umbra` lives in its own cmd_<name>.cpp and registers itself on the app here.
+// A command's callback throws umbra::Error (or a subclass) on failure; main() turns it into a
+// message on stderr and a non-zero exit code.
+
+#include <CLI/CLI.hpp>
+
+namespace umbra::cli {
+
+void add_info_command(CLI::App& app);
+
+}  // namespace umbra::cli
