@@ -135,9 +135,18 @@ class EventFileWriter {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Validates the values of the standard groups of a batch (cell ranges, NaN, duplicates, layer
-/// ranges). `first_event` and `file` only serve the error message.
-void validate(const EventBatch& batch, std::uint64_t first_event = 0, const std::string& file = "");
+/// Where a batch came from, so that errors name the file, the event number and the dataset index.
+struct BatchOrigin {
+  std::string file;
+  std::uint64_t first_event = 0;
+  std::uint64_t digit_base = 0, hit_base = 0, mc_base = 0;  // dataset index of the batch's first item
+};
+
+/// Validates a batch: offsets of every group (start 0, non-decreasing, end at the length, all
+/// groups with the same number of events, columns of one length) and values (cell_id in 1..8736,
+/// finite non-negative energies, no duplicate cell_id in an event, detector/layer/wire ranges,
+/// finite positions and momenta). Throws InputError naming dataset, event and index.
+void validate(const EventBatch& batch, const BatchOrigin& origin = {});
 
 /// Writes a whole batch to `path` atomically (a convenience over EventFileWriter).
 void write_events(const std::string& path, const EventBatch& batch);
