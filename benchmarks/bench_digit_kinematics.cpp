@@ -1,0 +1,54 @@
+// Digit kinematics (crystal positions + per-event energy sums) per backend: the one-source
+// pattern's overhead floor. Items/s counts digits.
+#include <benchmark/benchmark.h>
+
+#include "io/random_events.hpp"
+#include "umbra/cpu/digit_kinematics.hpp"
+#include "umbra/cpu/for_each.hpp"
+#ifdef UMBRA_WITH_CUDA
+#include "umbra/cuda/digit_kinematics.hpp"
+#endif
+
+namespace {
+
+const umbra::EventBatch& batch() {
+  static const umbra::EventBatch b = umbra::test::random_events(100000, 3);
+  return b;
+}
+
+void BM_DigitKinematicsCpu(benchmark::State& state) {
+  const umbra::ecl::EclGeometry geo;
+  const auto& b = batch();
+  umbra::cpu::set_thread_count(int(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(umbra::cpu::digit_kinematics(geo, b.digits));
+  umbra::cpu::set_thread_count(0);
+  state.SetItemsProcessed(int64_t(state.iterations() * b.digits.size()));
+  state.counters["events/s"] = benchmark::Counter(double(state.iterations() * b.n_events()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DigitKinematicsCpu)->Arg(1)->Arg(0)->ArgName("threads(0=all)")->Unit(benchmark::kMillisecond);
+
+#ifdef UMBRA_WITH_CUDA
+void BM_DigitKinematicsCuda(benchmark::State& state) {
+  if (umbra::cuda::device_count() == 0) {
+    state.SkipWithError("no CUDA device");
+    return;
+  }
+  umbra::cuda::Context ctx;
+  const auto& b = batch();
+  umbra::cuda::Timings total;
+  for (auto _ : state) {
+    umbra::cuda::Timings t;
+    benchmark::DoNotOptimize(umbra::cuda::digit_kinematics(ctx, b.digits, &t));
+    total.upload_ms += t.upload_ms, total.kernel_ms += t.kernel_ms, total.download_ms += t.download_ms;
+  }
+  const double n = double(state.iterations());
+  state.counters["upload_ms"] = total.upload_ms / n;
+  state.counters["kernel_ms"] = total.kernel_ms / n;
+  state.counters["download_ms"] = total.download_ms / n;
+  state.SetItemsProcessed(int64_t(state.iterations() * b.digits.size()));
+  state.counters["events/s"] = benchmark::Counter(n * double(b.n_events()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DigitKinematicsCuda)->Unit(benchmark::kMillisecond);
+#endif
+
+}  // namespace
