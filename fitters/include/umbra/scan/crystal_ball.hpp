@@ -1,0 +1,98 @@
+#pragma once
+// Crystal Ball (one low-side power-law tail) and double-sided Crystal Ball (a second, high-side
+// tail) as UMBRA_HD functions of the standardised variable t = (x - mean) / sigma. The shape g(t)
+// is left unnormalised; its antiderivative G(t) (from -inf) is analytic, so window normalisation,
+// bin integrals and their sigma-derivatives need no numerical integration (reference/belle2.md
+// "ALP -> gamma gamma analysis": signal shape is a (double-sided) Crystal Ball).
+//
+//   core      g(t) = exp(-t^2/2)                       for -alpha_lo <= t <= alpha_hi
+//   low tail  g(t) = A (B - t)^-n,  A = (n/a)^n e^{-a^2/2}, B = n/a - a     for t < -alpha_lo
+//   high tail mirror image with (alpha_hi, n_hi); alpha_hi <= 0 means "no high tail" (plain CB).
+// Tails need n > 1 so that G(+-inf) is finite; the signal table validates that.
+
+#include <cmath>
+
+#include "umbra/core/qualifiers.hpp"
+
+namespace umbra::scan {
+
+struct CrystalBallShape {
+  double mean = 0;      // observable units (GeV^2)
+  double sigma = 1;     // Gaussian core width, same units
+  double alpha_lo = 1;  // low tail starts at t = -alpha_lo (> 0)
+  double n_lo = 3;      // low tail power (> 1)
+  double alpha_hi = 0;  // high tail starts at t = +alpha_hi; <= 0: single-sided CB
+  double n_hi = 3;      // high tail power (> 1)
+
+  UMBRA_HD bool double_sided() const { return alpha_hi > 0; }
+};
+
+namespace detail {
+inline constexpr double sqrt_half_pi = 1.2533141373155003;  // sqrt(pi/2)
+inline constexpr double inv_sqrt2 = 0.7071067811865476;
+
+// Integral of the power-law tail from the far side to distance d >= a from the core centre:
+// A (B + d)^{1-n} / (n - 1) with B + a = n/a.
+UMBRA_HD inline double tail_integral(double a, double n, double d) {
+  const double log_a_coef = n * log(n / a) - 0.5 * a * a;  // ln A
+  const double b = n / a - a;
+  return exp(log_a_coef + (1.0 - n) * log(b + d)) / (n - 1.0);
+}
+UMBRA_HD inline double tail_value(double a, double n, double d) {
+  const double b = n / a - a;
+  return exp(n * log(n / a) - 0.5 * a * a - n * log(b + d));
+}
+// d/dd of tail_value.
+UMBRA_HD inline double tail_slope(double a, double n, double d) {
+  const double b = n / a - a;
+  return -n * tail_value(a, n, d) / (b + d);
+}
+}  // namespace detail
+
+/// Unnormalised shape g(t).
+UMBRA_HD inline double cb_shape(const CrystalBallShape& s, double t) {
+  if (t < -s.alpha_lo) return detail::tail_value(s.alpha_lo, s.n_lo, -t);
+  if (s.double_sided() && t > s.alpha_hi) return detail::tail_value(s.alpha_hi, s.n_hi, t);
+  return exp(-0.5 * t * t);
+}
+
+/// dg/dt (for the unbinned gradient with respect to sigma).
+UMBRA_HD inline double cb_shape_slope(const CrystalBallShape& s, double t) {
+  if (t < -s.alpha_lo) return -detail::tail_slope(s.alpha_lo, s.n_lo, -t);
+  if (s.double_sided() && t > s.alpha_hi) return detail::tail_slope(s.alpha_hi, s.n_hi, t);
+  return -t * exp(-0.5 * t * t);
+}
+
+/// G(t) = integral of g from -inf to t (in units of t).
+UMBRA_HD inline double cb_primitive(const CrystalBallShape& s, double t) {
+  using namespace detail;
+  const double low_tail_total = tail_integral(s.alpha_lo, s.n_lo, s.alpha_lo);
+  if (t <= -s.alpha_lo) return tail_integral(s.alpha_lo, s.n_lo, -t);
+  const double core_lo = erf(-s.alpha_lo * inv_sqrt2);
+  if (!s.double_sided() || t <= s.alpha_hi) return low_tail_total + sqrt_half_pi * (erf(t * inv_sqrt2) - core_lo);
+  const double core_total = sqrt_half_pi * (erf(s.alpha_hi * inv_sqrt2) - core_lo);
+  return low_tail_total + core_total + tail_integral(s.alpha_hi, s.n_hi, s.alpha_hi) -
+         tail_integral(s.alpha_hi, s.n_hi, t);
+}
+
+/// Fraction of the shape (normalised to the window [lo, hi]) in [a, b], and its derivative with
+/// respect to sigma (t = (x - mean)/sigma, so dG(t)/dsigma = -g(t) t / sigma).
+struct WindowNorm {
+  double t_lo, t_hi, integral, d_integral_dsigma;  // integral = G(t_hi) - G(t_lo)
+};
+
+UMBRA_HD inline WindowNorm cb_window(const CrystalBallShape& s, double lo, double hi) {
+  WindowNorm w;
+  w.t_lo = (lo - s.mean) / s.sigma;
+  w.t_hi = (hi - s.mean) / s.sigma;
+  w.integral = cb_primitive(s, w.t_hi) - cb_primitive(s, w.t_lo);
+  w.d_integral_dsigma = -(cb_shape(s, w.t_hi) * w.t_hi - cb_shape(s, w.t_lo) * w.t_lo) / s.sigma;
+  return w;
+}
+
+/// Normalised density at x inside the window (1/observable units).
+UMBRA_HD inline double cb_density(const CrystalBallShape& s, const WindowNorm& w, double x) {
+  return cb_shape(s, (x - s.mean) / s.sigma) / (s.sigma * w.integral);
+}
+
+}  // namespace umbra::scan
