@@ -1,0 +1,129 @@
+#pragma once
+// Small fixed-size matrix helpers for the Kalman fit (device-safe: no allocation, no host-only
+// calls). Covariances are full 5x5 while being worked on and packed (15 upper-triangle entries,
+// row-major: 00 01 02 03 04 11 12 ... 44) when stored.
+
+#include <cmath>
+
+#include "umbra/core/qualifiers.hpp"
+
+namespace umbra::track {
+
+struct Mat5 {
+  double a[5][5];
+};
+
+UMBRA_HD inline int packed_index(int i, int j) {
+  if (i > j) { const int t = i; i = j; j = t; }
+  return i * 5 - i * (i - 1) / 2 + (j - i);
+}
+UMBRA_HD inline void pack(const Mat5& m, double out[15]) {
+  for (int i = 0; i < 5; ++i)
+    for (int j = i; j < 5; ++j) out[packed_index(i, j)] = m.a[i][j];
+}
+UMBRA_HD inline void unpack(const double in[15], Mat5& m) {
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) m.a[i][j] = in[packed_index(i, j)];
+}
+
+/// C <- J C J^T (J full 5x5).
+UMBRA_HD inline void similarity(const double J[5][5], Mat5& C) {
+  double T[5][5];
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) {
+      double s = 0;
+      for (int k = 0; k < 5; ++k) s += J[i][k] * C.a[k][j];
+      T[i][j] = s;
+    }
+  for (int i = 0; i < 5; ++i)
+    for (int j = i; j < 5; ++j) {
+      double s = 0;
+      for (int k = 0; k < 5; ++k) s += T[i][k] * J[j][k];
+      C.a[i][j] = C.a[j][i] = s;
+    }
+}
+
+/// Inverse of a symmetric positive-definite 5x5 matrix by Cholesky; false when not positive.
+UMBRA_HD inline bool invert_spd(const Mat5& A, Mat5& inv) {
+  double L[5][5] = {};
+  for (int j = 0; j < 5; ++j) {
+    double d = A.a[j][j];
+    for (int k = 0; k < j; ++k) d -= L[j][k] * L[j][k];
+    if (!(d > 0)) return false;
+    L[j][j] = sqrt(d);
+    for (int i = j + 1; i < 5; ++i) {
+      double s = A.a[i][j];
+      for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k];
+      L[i][j] = s / L[j][j];
+    }
+  }
+  double Li[5][5] = {};  // L^-1 (lower)
+  for (int i = 0; i < 5; ++i) {
+    Li[i][i] = 1.0 / L[i][i];
+    for (int j = 0; j < i; ++j) {
+      double s = 0;
+      for (int k = j; k < i; ++k) s -= L[i][k] * Li[k][j];
+      Li[i][j] = s / L[i][i];
+    }
+  }
+  for (int i = 0; i < 5; ++i)
+    for (int j = i; j < 5; ++j) {
+      double s = 0;
+      for (int k = j; k < 5; ++k) s += Li[k][i] * Li[k][j];
+      inv.a[i][j] = inv.a[j][i] = s;
+    }
+  return true;
+}
+
+/// Kalman update with an m-dimensional measurement (m = 1 or 2): residual r = meas - h(x),
+/// H its 5-column Jacobian, V the measurement covariance. Returns chi2 increment, -1 on failure.
+template <int M>
+UMBRA_HD inline double kalman_update(double x[5], Mat5& C, const double r[M], const double H[M][5],
+                                     const double V[M][M]) {
+  double CHt[5][M];
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < M; ++j) {
+      double s = 0;
+      for (int k = 0; k < 5; ++k) s += C.a[i][k] * H[j][k];
+      CHt[i][j] = s;
+    }
+  double S[M][M];
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < M; ++j) {
+      double s = V[i][j];
+      for (int k = 0; k < 5; ++k) s += H[i][k] * CHt[k][j];
+      S[i][j] = s;
+    }
+  double Si[M][M];
+  if (M == 1) {
+    if (!(S[0][0] > 0)) return -1;
+    Si[0][0] = 1.0 / S[0][0];
+  } else {
+    const double det = S[0][0] * S[M - 1][M - 1] - S[0][M - 1] * S[M - 1][0];
+    if (!(det > 0)) return -1;
+    Si[0][0] = S[M - 1][M - 1] / det, Si[M - 1][M - 1] = S[0][0] / det;
+    Si[0][M - 1] = -S[0][M - 1] / det, Si[M - 1][0] = -S[M - 1][0] / det;
+  }
+  double K[5][M];
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < M; ++j) {
+      double s = 0;
+      for (int k = 0; k < M; ++k) s += CHt[i][k] * Si[k][j];
+      K[i][j] = s;
+    }
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < M; ++j) x[i] += K[i][j] * r[j];
+  for (int i = 0; i < 5; ++i)
+    for (int j = i; j < 5; ++j) {
+      double s = 0;
+      for (int k = 0; k < M; ++k) s += K[i][k] * CHt[j][k];
+      C.a[i][j] -= s;
+      C.a[j][i] = C.a[i][j];
+    }
+  double chi2 = 0;
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < M; ++j) chi2 += r[i] * Si[i][j] * r[j];
+  return chi2;
+}
+
+}  // namespace umbra::track

@@ -1,0 +1,95 @@
+// Host-only parts of the track fit: option checks, grouping hits into candidates, summaries.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "umbra/track/kalman_fit.hpp"
+#include "umbra/track/tracks.hpp"
+
+namespace umbra::track {
+
+const char* to_string(FitStatus s) {
+  switch (s) {
+    case FitStatus::ok: return "ok";
+    case FitStatus::too_few_hits: return "too_few_hits";
+    case FitStatus::too_many_hits: return "too_many_hits";
+    case FitStatus::bad_input: return "bad_input";
+    case FitStatus::seed_failed: return "seed_failed";
+    case FitStatus::diverged: return "diverged";
+  }
+  return "unknown";
+}
+
+std::string FitOptions::validate() const {
+  if (int(hypothesis) > int(Hypothesis::proton)) return "hypothesis must be electron, muon, pion, kaon or proton";
+  if (min_hits < 3) return "min_hits must be >= 3 (a helix has 5 parameters)";
+  if (n_temperatures < 0 || n_temperatures > 8) return "n_temperatures must be in [0, 8]";
+  for (int i = 0; i < n_temperatures; ++i)
+    if (!(temperatures[i] > 0) || !std::isfinite(temperatures[i]))
+      return "temperatures[" + std::to_string(i) + "] must be finite and > 0";
+  if (!(chi2_cut_1d > 0) || !(chi2_cut_2d > 0)) return "chi2_cut_1d and chi2_cut_2d must be > 0";
+  return {};
+}
+
+void Tracks::resize(std::size_t n) {
+  for (auto* v : {&d0, &phi0, &omega, &z0, &tan_lambda, &pt, &p, &chi2, &ndf}) v->assign(n, 0.f);
+  for (auto& c : cov) c.assign(n, 0.f);
+  charge.assign(n, 0), track_id.assign(n, -1);
+  status.assign(n, 0), n_pxd.assign(n, 0), n_svd.assign(n, 0), n_cdc.assign(n, 0);
+}
+
+TrackCandidates group_hits(const TrackerHits& hits) {
+  TrackCandidates c;
+  std::vector<std::uint32_t> order;
+  for (std::uint64_t e = 0; e < hits.n_events(); ++e) {
+    order.clear();
+    for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
+      if (hits.track_id[i] >= 0) order.push_back(std::uint32_t(i));
+    // by track, then outward: detector (PXD, SVD, CDC) and layer are in radial order
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (hits.track_id[a] != hits.track_id[b]) return hits.track_id[a] < hits.track_id[b];
+      if (hits.detector[a] != hits.detector[b]) return hits.detector[a] < hits.detector[b];
+      if (hits.layer[a] != hits.layer[b]) return hits.layer[a] < hits.layer[b];
+      return a < b;
+    });
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (k == 0 || hits.track_id[order[k]] != hits.track_id[order[k - 1]]) {
+        if (k > 0) c.hit_offsets.push_back(c.hit_index.size());
+        c.track_id.push_back(hits.track_id[order[k]]);
+      }
+      c.hit_index.push_back(order[k]);
+    }
+    if (!order.empty()) c.hit_offsets.push_back(c.hit_index.size());
+    c.close_event();
+  }
+  return c;
+}
+
+void summarize(const Tracks& t, std::uint64_t n_hits, FitSummary& s) {
+  s.n_tracks = t.size(), s.n_hits = n_hits;
+  for (auto& b : s.by_status) b = 0;
+  for (auto st : t.status) ++s.by_status[st < n_fit_status ? st : n_fit_status - 1];
+}
+
+std::string FitSummary::brief() const {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s: %llu tracks (%llu hits), %llu ok, %llu failed", backend.c_str(),
+                (unsigned long long)n_tracks, (unsigned long long)n_hits, (unsigned long long)by_status[0],
+                (unsigned long long)n_failed());
+  std::string r = buf;
+  if (n_failed() > 0) {
+    r += " (";
+    bool first = true;
+    for (int i = 1; i < n_fit_status; ++i)
+      if (by_status[i]) {
+        r += (first ? "" : ", ") + std::string(to_string(FitStatus(i))) + " " + std::to_string(by_status[i]);
+        first = false;
+      }
+    r += ")";
+  }
+  std::snprintf(buf, sizeof buf, " in %.3f s (%.0f tracks/s)", seconds, seconds > 0 ? n_tracks / seconds : 0.0);
+  return r + buf;
+}
+
+}  // namespace umbra::track
