@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "umbra 0.1.0");
   umbra::cli::add_info_command(app);
+  umbra::cli::add_simulate_command(app);
 
   try {
     app.parse(argc, argv);
