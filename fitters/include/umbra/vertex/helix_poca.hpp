@@ -1,0 +1,99 @@
+#pragma once
+// Starting point of the vertex fit: where two helices come closest. The transverse circles meet in
+// two points, touch, or miss; every case gives one or two candidate points (both intersections are
+// kept), each refined in 3D by a few Gauss-Newton steps on the arc lengths (s1, s2) minimising
+// |X1(s1) - X2(s2)|^2. Nearly parallel tracks (idm-like e+e-, conversions) make the circles almost
+// tangent: the "touch/miss" branch then supplies the point, so no square root of a negative
+// number or division by a vanishing determinant can occur.
+
+#include <cmath>
+
+#include "umbra/vertex/perigee.hpp"
+
+namespace umbra::vertex {
+
+struct PocaCandidate {
+  double x, y, z;  // midpoint of the two helix points [cm]
+  double doca;     // 3D distance between them [cm]
+  double phi1, phi2;  // direction angles of the helices there
+};
+
+struct PocaResult {
+  int n = 0;  // 0 (concentric circles), 1 or 2 candidates, best (smallest doca) first
+  PocaCandidate c[2];
+};
+
+namespace detail {
+
+/// Gauss-Newton refinement of the 3D closest approach starting at arc lengths (s1, s2).
+UMBRA_HD inline PocaCandidate refine_poca(const Vec<5>& p1, const Vec<5>& p2, double s1, double s2) {
+  HelixPoint a = helix_at(p1, s1), b = helix_at(p2, s2);
+  double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
+  double d2 = dx * dx + dy * dy + dz * dz;
+  const double t1 = p1.a[4][0], t2 = p2.a[4][0];
+  for (int it = 0; it < 4; ++it) {
+    // Tangents dX/ds = (cos phi, sin phi, tanLambda).
+    const double u1x = cos(a.phi), u1y = sin(a.phi), u2x = cos(b.phi), u2y = sin(b.phi);
+    const double g1 = dx * u1x + dy * u1y + dz * t1, g2 = -(dx * u2x + dy * u2y + dz * t2);
+    const double h11 = 1 + t1 * t1, h22 = 1 + t2 * t2, h12 = -(u1x * u2x + u1y * u2y + t1 * t2);
+    const double det = h11 * h22 - h12 * h12;
+    if (det < 1e-12 * h11 * h22) break;  // parallel: the transverse candidate is as good as it gets
+    double ds1 = -(h22 * g1 - h12 * g2) / det, ds2 = -(h11 * g2 - h12 * g1) / det;
+    // Keep steps well inside the circles so the linearisation stays valid.
+    const double lim = 0.3 / fmax(fabs(p1.a[2][0]), fabs(p2.a[2][0]));
+    const double m = fmax(fabs(ds1), fabs(ds2));
+    if (m > lim) ds1 *= lim / m, ds2 *= lim / m;
+    const HelixPoint na = helix_at(p1, s1 + ds1), nb = helix_at(p2, s2 + ds2);
+    const double ndx = na.x - nb.x, ndy = na.y - nb.y, ndz = na.z - nb.z;
+    const double nd2 = ndx * ndx + ndy * ndy + ndz * ndz;
+    if (!(nd2 < d2)) break;
+    s1 += ds1, s2 += ds2, a = na, b = nb, dx = ndx, dy = ndy, dz = ndz, d2 = nd2;
+    if (ds1 * ds1 + ds2 * ds2 < 1e-12) break;
+  }
+  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), a.phi, b.phi};
+}
+
+/// Candidate from a transverse point near both circles: arc lengths on each helix, then refine.
+UMBRA_HD inline PocaCandidate candidate_at(const Vec<5>& p1, const Vec<5>& p2, double x1, double y1, double x2,
+                                          double y2) {
+  double phi;
+  const double s1 = helix_arc_to(p1, x1, y1, phi);
+  const double s2 = helix_arc_to(p2, x2, y2, phi);
+  return refine_poca(p1, p2, s1, s2);
+}
+
+}  // namespace detail
+
+UMBRA_HD inline PocaResult helix_poca(const Vec<5>& p1, const Vec<5>& p2) {
+  PocaResult r;
+  double x1, y1, x2, y2;
+  helix_centre(p1, x1, y1);
+  helix_centre(p2, x2, y2);
+  const double r1 = fabs(1.0 / p1.a[2][0]), r2 = fabs(1.0 / p2.a[2][0]);
+  const double ex = x2 - x1, ey = y2 - y1, d = sqrt(ex * ex + ey * ey);
+  if (!(d > 1e-9 * (r1 + r2))) return r;  // concentric (or NaN input): no defined crossing
+  const double ux = ex / d, uy = ey / d;
+  if (d >= r1 + r2) {  // apart: nearest points face each other
+    r.c[0] = detail::candidate_at(p1, p2, x1 + r1 * ux, y1 + r1 * uy, x2 - r2 * ux, y2 - r2 * uy);
+    r.n = 1;
+  } else if (d <= fabs(r1 - r2)) {  // nested: nearest points on the same side
+    const double sgn = r1 > r2 ? 1.0 : -1.0;
+    r.c[0] = detail::candidate_at(p1, p2, x1 + sgn * r1 * ux, y1 + sgn * r1 * uy, x2 + sgn * r2 * ux,
+                                  y2 + sgn * r2 * uy);
+    r.n = 1;
+  } else {  // two crossings, symmetric about the line of centres
+    const double a = (d * d + r1 * r1 - r2 * r2) / (2 * d);
+    const double h = sqrt(fmax(r1 * r1 - a * a, 0.0));
+    const double bx = x1 + a * ux, by = y1 + a * uy;
+    r.c[0] = detail::candidate_at(p1, p2, bx - h * uy, by + h * ux, bx - h * uy, by + h * ux);
+    r.c[1] = detail::candidate_at(p1, p2, bx + h * uy, by - h * ux, bx + h * uy, by - h * ux);
+    r.n = 2;
+    if (r.c[1].doca < r.c[0].doca) {
+      const PocaCandidate t = r.c[0];
+      r.c[0] = r.c[1], r.c[1] = t;
+    }
+  }
+  return r;
+}
+
+}  // namespace umbra::vertex

@@ -1,0 +1,71 @@
+#pragma once
+// One pair, start to finish: starting candidates (helix_poca.hpp), the fit from each, the choice.
+// Circles cross twice, and both crossings can fit with a good chi2 -- the measured perigee
+// parameters alone cannot tell them apart (the first hit radius could; the track input carries no
+// hits): for S -> mu mu with similar dip angles the tracks meet again after curling, usually far
+// out; for nearly parallel e+e- the second crossing lies a few cm before the vertex. Both crossings
+// are fitted; plausible decays (chi2 cut, radius window, pair momentum pointing away from the beam
+// spot) win, and among equals the vertex nearer the beam line (the first meeting of tracks that
+// leave the beam-spot region). Measured in tests/vertexing: S -> mu mu pulls unit-Gaussian; for
+// opening angles of 1-70 mrad about 9% of the vertices take the wrong crossing.
+#include "umbra/vertex/helix_poca.hpp"
+#include "umbra/vertex/options.hpp"
+#include "umbra/vertex/vertex_fit.hpp"
+
+namespace umbra::vertex {
+
+/// Cosine between the pair momentum at a candidate and the beam-spot-to-candidate direction.
+UMBRA_HD inline double start_pointing(const Vec<5> p[2], const PocaCandidate& c, const double bs[3]) {
+  const double w0 = 1.0 / fabs(p[0].a[2][0]), w1 = 1.0 / fabs(p[1].a[2][0]);  // pt ~ 1/|omega|
+  const double P[3] = {w0 * cos(c.phi1) + w1 * cos(c.phi2), w0 * sin(c.phi1) + w1 * sin(c.phi2),
+                       w0 * p[0].a[4][0] + w1 * p[1].a[4][0]};
+  const double d[3] = {c.x - bs[0], c.y - bs[1], c.z - bs[2]};
+  const double n = sqrt((P[0] * P[0] + P[1] * P[1] + P[2] * P[2]) * (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
+  return n > 0 ? (P[0] * d[0] + P[1] * d[1] + P[2] * d[2]) / n : 1.0;
+}
+
+/// A fit result that could be the decay searched for: acceptable chi2, inside the radius window,
+/// pair momentum pointing away from the beam spot.
+UMBRA_HD inline bool plausible(const Vec<5> p[2], const VertexFitResult& f, const Options& o) {
+  if (!(f.chi2 <= o.max_chi2)) return false;
+  const double r = hypot(f.v[0] - o.beam_spot[0], f.v[1] - o.beam_spot[1]);
+  if (r < o.min_radius || r > o.max_radius) return false;
+  const PocaCandidate c{f.v[0], f.v[1], f.v[2], 0.0, f.q[0].phi, f.q[1].phi};
+  Vec<5> pq[2] = {p[0], p[1]};
+  for (int i = 0; i < 2; ++i) pq[i].a[2][0] = f.q[i].omega, pq[i].a[4][0] = f.q[i].tan_lambda;
+  return start_pointing(pq, c, o.beam_spot) > 0;
+}
+
+/// Between two converged fits of equal plausibility: the one nearer the beam line.
+UMBRA_HD inline bool better(const VertexFitResult& a, const VertexFitResult& b, const Options& o) {
+  return hypot(a.v[0] - o.beam_spot[0], a.v[1] - o.beam_spot[1]) < hypot(b.v[0] - o.beam_spot[0], b.v[1] - o.beam_spot[1]);
+}
+
+/// Fits the vertex of tracks (p, V). Returns accepted when `best` holds a converged fit (the
+/// post-fit selection is the caller's), otherwise the reason there is none.
+UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
+                                           VertexFitResult& best) {
+  const PocaResult poca = helix_poca(p[0], p[1]);
+  if (poca.n == 0) return PairStatus::no_crossing;
+  bool have = false, near = false, inside = false, have_good = false;
+  for (int n = 0; n < poca.n; ++n) {
+    const PocaCandidate& s = poca.c[n];
+    if (!(s.doca <= o.max_doca)) continue;
+    near = true;
+    const double rs = hypot(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
+    if (rs < o.min_radius - o.start_radius_margin || rs > o.max_radius + o.start_radius_margin) continue;
+    inside = true;
+    const double start[3] = {s.x, s.y, s.z}, phi[2] = {s.phi1, s.phi2};
+    const VertexFitResult f = fit_vertex(p, V, start, phi, o.fit);
+    if (f.status == FitStatus::bad_covariance) return PairStatus::bad_covariance;
+    if (f.status != FitStatus::ok) continue;
+    const bool good = plausible(p, f, o);
+    if (!have || (good && !have_good) || (good == have_good && better(f, best, o))) best = f, have_good = good;
+    have = true;
+  }
+  if (!near) return PairStatus::failed_doca;
+  if (!inside) return PairStatus::failed_start_radius;
+  return have ? PairStatus::accepted : PairStatus::fit_failed;
+}
+
+}  // namespace umbra::vertex

@@ -1,0 +1,105 @@
+#pragma once
+// Perigee helix geometry for the vertex fit (reference/belle2.md "Tracking detectors"):
+//   x(s) = d0 sin(phi0) + [sin(phi0) - sin(phi0 - omega s)] / omega
+//   y(s) = -d0 cos(phi0) + [cos(phi0 - omega s) - cos(phi0)] / omega
+//   z(s) = z0 + s tanLambda,   direction angle phi(s) = phi0 - omega s,   charge = sign(omega).
+// The circle centre is ((d0 + 1/omega) sin(phi0), -(d0 + 1/omega) cos(phi0)), radius 1/|omega|.
+// The vertex fit's measurement model is the inverse map: the perigee parameters of the track
+// that passes through vertex v with direction phi, slope tanLambda and curvature omega there,
+// with its analytic Jacobians (Billoir, Fruhwirth, Regler, NIM A 241 (1985) 115, for the idea).
+// TODO(issue 6): share the helix evaluation with umbra/track once it lands.
+
+#include <cmath>
+
+#include "umbra/core/units.hpp"
+#include "umbra/vertex/small_matrix.hpp"
+
+namespace umbra::vertex {
+
+/// Angle wrapped into (-pi, pi].
+UMBRA_HD inline double wrap_angle(double a) {
+  const double pi = constants::pi;
+  a = fmod(a + pi, 2.0 * pi);
+  if (a <= 0.0) a += 2.0 * pi;
+  return a - pi;
+}
+
+/// Transverse momentum [GeV] of curvature omega [1/cm] in field b [T]: pt = c_curvature B / |omega|.
+UMBRA_HD inline double pt_of_omega(double omega, double b_field) {
+  return constants::c_curvature * b_field / fabs(omega);
+}
+
+struct HelixPoint {
+  double x, y, z;  // cm
+  double phi;      // transverse direction angle
+};
+
+/// Point at transverse arc length s from the perigee.
+UMBRA_HD inline HelixPoint helix_at(const Vec<5>& p, double s) {
+  const double d0 = p.a[0][0], phi0 = p.a[1][0], w = p.a[2][0], z0 = p.a[3][0], tl = p.a[4][0];
+  const double phi = phi0 - w * s;
+  return {d0 * sin(phi0) + (sin(phi0) - sin(phi)) / w, -d0 * cos(phi0) + (cos(phi) - cos(phi0)) / w, z0 + s * tl,
+          phi};
+}
+
+/// Centre of the transverse circle.
+UMBRA_HD inline void helix_centre(const Vec<5>& p, double& xc, double& yc) {
+  const double r = p.a[0][0] + 1.0 / p.a[2][0];
+  xc = r * sin(p.a[1][0]);
+  yc = -r * cos(p.a[1][0]);
+}
+
+/// Direction angle of the helix at the point of its circle nearest to (x, y), and the arc length
+/// to it from the perigee (the branch within half a turn: loopers are not followed).
+UMBRA_HD inline double helix_arc_to(const Vec<5>& p, double x, double y, double& phi) {
+  double xc, yc;
+  helix_centre(p, xc, yc);
+  const double w = p.a[2][0];
+  // On the circle x - xc = -sin(phi)/omega, y - yc = cos(phi)/omega.
+  phi = atan2(-w * (x - xc), w * (y - yc));
+  return wrap_angle(p.a[1][0] - phi) / w;
+}
+
+/// Track state at the vertex: direction angle, tanLambda and curvature.
+struct VertexMomentum {
+  double phi, tan_lambda, omega;
+};
+
+/// Perigee parameters h(v, q) of the helix through vertex v with state q there, and the Jacobians
+/// A = dh/dv (5x3), B = dh/dq (5x3) with q ordered (phi, tanLambda, omega).
+UMBRA_HD inline void perigee_from_vertex(const double v[3], const VertexMomentum& q, Vec<5>& h, Mat<5, 3>& A,
+                                         Mat<5, 3>& B) {
+  const double w = q.omega, rho = 1.0 / w, sphi = sin(q.phi), cphi = cos(q.phi);
+  const double sgn = w > 0 ? 1.0 : -1.0;
+  const double xc = v[0] + rho * sphi, yc = v[1] - rho * cphi;
+  const double D2 = xc * xc + yc * yc, D = sqrt(D2);
+  const double phi0 = atan2(sgn * xc, -sgn * yc);
+  const double d0 = sgn * D - rho;
+  const double dphi = wrap_angle(phi0 - q.phi);
+  const double s = dphi / w;
+  h.a[0][0] = d0, h.a[1][0] = phi0, h.a[2][0] = w, h.a[3][0] = v[2] - s * q.tan_lambda, h.a[4][0] = q.tan_lambda;
+
+  // Derivatives of the centre with respect to (vx, vy) and (phi, omega).
+  const double dxc_dphi = rho * cphi, dxc_dw = -rho * rho * sphi;
+  const double dyc_dphi = rho * sphi, dyc_dw = rho * rho * cphi;
+  // dD = (xc dxc + yc dyc)/D ; dphi0 = (-yc dxc + xc dyc)/D^2 ; dd0 = sgn dD + rho^2 domega.
+  const double iD = 1.0 / D, iD2 = 1.0 / D2;
+  A = Mat<5, 3>::zero();
+  B = Mat<5, 3>::zero();
+  A.a[0][0] = sgn * xc * iD, A.a[0][1] = sgn * yc * iD;
+  A.a[1][0] = -yc * iD2, A.a[1][1] = xc * iD2;
+  B.a[0][0] = sgn * (xc * dxc_dphi + yc * dyc_dphi) * iD;
+  B.a[0][2] = sgn * (xc * dxc_dw + yc * dyc_dw) * iD + rho * rho;
+  B.a[1][0] = (-yc * dxc_dphi + xc * dyc_dphi) * iD2;
+  B.a[1][2] = (-yc * dxc_dw + xc * dyc_dw) * iD2;
+  B.a[2][2] = 1.0;
+  // z0 = vz - tanLambda (phi0 - phi)/omega.
+  const double t_w = q.tan_lambda * rho;
+  A.a[3][0] = -t_w * A.a[1][0], A.a[3][1] = -t_w * A.a[1][1], A.a[3][2] = 1.0;
+  B.a[3][0] = -t_w * (B.a[1][0] - 1.0);
+  B.a[3][1] = -s;
+  B.a[3][2] = -t_w * B.a[1][2] + q.tan_lambda * dphi * rho * rho;
+  B.a[4][1] = 1.0;
+}
+
+}  // namespace umbra::vertex
