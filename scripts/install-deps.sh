@@ -27,7 +27,7 @@ fi
 
 # Python side: test-only and plotting dependencies (iminuit/scipy are the independent minimisers
 # the scan tests compare against).
-python_packages=(numpy scipy iminuit h5py matplotlib pytest)
+python_packages=(numpy scipy iminuit h5py matplotlib pytest nanobind scikit_build_core uproot awkward)
 py_missing=()
 for p in "${python_packages[@]}"; do
   python3 -c "import $p" 2>/dev/null || py_missing+=("$p")
