@@ -1,0 +1,145 @@
+#pragma once
+// Shower position and shape features from a shower's weighted digits (reference/belle2.md
+// "ECL reconstruction chain" 4-5 and "Shower shapes"). Plain UMBRA_HD functions on a small
+// fixed-capacity digit list, shared by both backends.
+
+#include <math.h>
+
+#include "umbra/ecl/clustering_options.hpp"
+#include "umbra/ecl/showers.hpp"
+#include "umbra/geometry/ecl_geometry.hpp"
+
+namespace umbra::ecl {
+
+/// The digits of one shower: cellId, weighted energy w*E [GeV] and time [ns].
+struct ShowerDigits {
+  int n = 0;
+  int cell[max_shower_digits];
+  double energy[max_shower_digits];
+  float time[max_shower_digits];
+};
+
+struct ShowerFeatures {
+  double energy = 0, x = 0, y = 0, z = 0, theta = 0, phi = 0, time = 0;
+  int highest = -1;  ///< index into ShowerDigits
+  double e1_e9 = 0, e9_e21 = 0, second_moment = 0, lat = 0;
+  double zernike[n_zernike] = {};
+};
+
+/// Zernike radial polynomial R_nm(rho) for the 11 (n, m) pairs of the reference.
+UMBRA_HD inline double zernike_radial(int n, int m, double r) {
+  const double r2 = r * r;
+  switch (n * 10 + m) {
+    case 11: return r;
+    case 20: return 2 * r2 - 1;
+    case 22: return r2;
+    case 31: return (3 * r2 - 2) * r;
+    case 33: return r2 * r;
+    case 40: return 6 * r2 * r2 - 6 * r2 + 1;
+    case 42: return 4 * r2 * r2 - 3 * r2;
+    case 44: return r2 * r2;
+    case 51: return (10 * r2 * r2 - 12 * r2 + 3) * r;
+    case 53: return (5 * r2 - 4) * r2 * r;
+    case 55: return r2 * r2 * r;
+    default: return 0;
+  }
+}
+
+UMBRA_HD inline bool contains_cell(Span<const std::uint16_t> cells, int c) {
+  for (const auto x : cells)
+    if (x == c) return true;
+  return false;
+}
+
+/// All features of one shower; `d.n` must be >= 1.
+UMBRA_HD inline void compute_shower_features(const ShowerDigits& d, const EclGeometryView& geo,
+                                             const ClusteringOptions& opt, ShowerFeatures& f) {
+  // Energy and highest crystal (ties to the lower cellId).
+  f.energy = 0;
+  f.highest = 0;
+  for (int k = 0; k < d.n; ++k) {
+    f.energy += d.energy[k];
+    if (d.energy[k] > d.energy[f.highest] || (d.energy[k] == d.energy[f.highest] && d.cell[k] < d.cell[f.highest]))
+      f.highest = k;
+  }
+  f.time = d.time[f.highest];
+
+  // Log-weighted ("lilo") position: w_k = max(0, w0 + ln(E_k / E)).
+  double sx = 0, sy = 0, sz = 0, sw = 0;
+  for (int k = 0; k < d.n; ++k) {
+    const double lw = opt.log_weight_w0 + log(d.energy[k] / f.energy);
+    if (lw <= 0) continue;
+    const int c = d.cell[k] - 1;
+    sx += lw * geo.centre_x[c], sy += lw * geo.centre_y[c], sz += lw * geo.centre_z[c], sw += lw;
+  }
+  if (sw <= 0) {  // cannot happen for the highest crystal of <= 54 digits; kept for safety
+    const int c = d.cell[f.highest] - 1;
+    sx = geo.centre_x[c], sy = geo.centre_y[c], sz = geo.centre_z[c], sw = 1;
+  }
+  f.x = sx / sw, f.y = sy / sw, f.z = sz / sw;
+  const double rho_xy = sqrt(f.x * f.x + f.y * f.y);
+  f.theta = atan2(rho_xy, f.z);
+  f.phi = atan2(f.y, f.x);
+
+  // E1/E9 and E9/E21 around the highest crystal.
+  const int hc = d.cell[f.highest];
+  double e9 = 0, e21 = 0;
+  for (int k = 0; k < d.n; ++k) {
+    if (contains_cell(geo.n1(hc), d.cell[k])) e9 += d.energy[k];
+    if (contains_cell(geo.nc2(hc), d.cell[k])) e21 += d.energy[k];
+  }
+  f.e1_e9 = e9 > 0 ? d.energy[f.highest] / e9 : 0;
+  f.e9_e21 = e21 > 0 ? e9 / e21 : 0;
+
+  // Shower axis from the origin through the position; local frame (e1, e2) across it.
+  const double norm = sqrt(f.x * f.x + f.y * f.y + f.z * f.z);
+  const double ux = f.x / norm, uy = f.y / norm, uz = f.z / norm;
+  double ax = -uy, ay = ux, az = 0;  // z x u
+  double an = sqrt(ax * ax + ay * ay);
+  if (an < 1e-9) ax = 1, ay = 0, an = 1;
+  ax /= an, ay /= an;
+  const double bx = uy * az - uz * ay, by = uz * ax - ux * az, bz = ux * ay - uy * ax;  // u x e1
+
+  // Second moment, LAT (two highest crystals excluded) and Zernike moments in one pass.
+  int second = -1;
+  for (int k = 0; k < d.n; ++k) {
+    if (k == f.highest) continue;
+    if (second < 0 || d.energy[k] > d.energy[second] || (d.energy[k] == d.energy[second] && d.cell[k] < d.cell[second]))
+      second = k;
+  }
+  // Local copies of the (n, m) tables: namespace-scope arrays are not visible in device code.
+  const int zn[n_zernike] = {1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5};
+  const int zm[n_zernike] = {1, 0, 2, 1, 3, 0, 2, 4, 1, 3, 5};
+  double m2 = 0, lat_num = 0;
+  double zre[n_zernike] = {}, zim[n_zernike] = {};
+  for (int k = 0; k < d.n; ++k) {
+    const int c = d.cell[k] - 1;
+    const double px = geo.centre_x[c], py = geo.centre_y[c], pz = geo.centre_z[c];
+    const double along = px * ux + py * uy + pz * uz;
+    const double tx = px - along * ux, ty = py - along * uy, tz = pz - along * uz;
+    const double rho2 = tx * tx + ty * ty + tz * tz;
+    m2 += d.energy[k] * rho2;
+    if (k != f.highest && k != second) lat_num += d.energy[k] * rho2;
+    const double rho = sqrt(rho2) / opt.zernike_rho0;
+    const double r = rho < 1.0 ? rho : 1.0;
+    const double alpha = atan2(tx * bx + ty * by + tz * bz, tx * ax + ty * ay + tz * az);
+    for (int q = 0; q < n_zernike; ++q) {
+      const double rad = d.energy[k] * zernike_radial(zn[q], zm[q], r);
+      zre[q] += rad * cos(zm[q] * alpha);
+      zim[q] -= rad * sin(zm[q] * alpha);
+    }
+  }
+  f.second_moment = m2 / f.energy;
+  if (d.n >= 3) {
+    const double top2 = d.energy[f.highest] + d.energy[second];
+    const double den = lat_num + opt.lat_r0 * opt.lat_r0 * top2;
+    f.lat = den > 0 ? lat_num / den : 0;
+  } else {
+    f.lat = 0;
+  }
+  constexpr double inv_pi = 0.31830988618379067;
+  for (int q = 0; q < n_zernike; ++q)
+    f.zernike[q] = (zn[q] + 1) * inv_pi * sqrt(zre[q] * zre[q] + zim[q] * zim[q]) / f.energy;
+}
+
+}  // namespace umbra::ecl

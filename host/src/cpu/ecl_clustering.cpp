@@ -1,0 +1,120 @@
+// CPU backend of the ECL clustering chain: the per-item steps of clustering/ run by
+// cpu::for_each; the global steps (per-event sort by cellId, prefix sums) use the standard library.
+#include "umbra/cpu/ecl_clustering.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <string>
+#include <utility>
+
+#include "umbra/core/error.hpp"
+#include "umbra/cpu/for_each.hpp"
+#include "umbra/ecl/connected_regions.hpp"
+#include "umbra/ecl/local_maxima.hpp"
+#include "umbra/ecl/shower_builder.hpp"
+#include "umbra/ecl/splitter.hpp"
+
+namespace umbra::cpu {
+namespace {
+
+/// offsets[0] = 0, offsets[k+1] = sum of counts[0..k].
+std::vector<std::uint64_t> offsets_of(const std::vector<std::uint64_t>& counts) {
+  std::vector<std::uint64_t> o(counts.size() + 1, 0);
+  std::inclusive_scan(counts.begin(), counts.end(), o.begin() + 1);
+  return o;
+}
+
+template <class T>
+Span<T> sp(std::vector<T>& v) {
+  return span_of(v);
+}
+
+}  // namespace
+
+ecl::ClusteringResult cluster_ecl(const ecl::EclGeometry& geometry, const EclDigits& digits,
+                                  const ecl::ClusteringOptions& options) {
+  if (const std::string msg = options.validate(); !msg.empty()) throw OptionsError("ecl::ClusteringOptions: " + msg);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t n = digits.size(), ne = digits.n_events();
+
+  // Global step: each event's digits sorted by cellId (stable: duplicates keep input order).
+  std::vector<std::uint32_t> origin(n);
+  std::iota(origin.begin(), origin.end(), 0u);
+  for_each(ne, [&](std::uint64_t e) {
+    std::stable_sort(origin.begin() + digits.begin(e), origin.begin() + digits.end(e),
+                     [&](std::uint32_t a, std::uint32_t b) { return digits.cell_id[a] < digits.cell_id[b]; });
+  });
+  std::vector<std::uint16_t> cell(n);
+  std::vector<float> energy(n), time(n);
+  for_each(n, [&](std::uint64_t i) {
+    cell[i] = digits.cell_id[origin[i]], energy[i] = digits.energy[origin[i]], time[i] = digits.time[origin[i]];
+  });
+
+  ecl::ClusteringWorkspace w{};
+  w.opt = options;
+  w.geo = geometry.view();
+  w.events = digits.ranges();
+  w.cell = span_of(std::as_const(cell)), w.energy = span_of(std::as_const(energy));
+  w.time = span_of(std::as_const(time)), w.origin = span_of(std::as_const(origin));
+  std::vector<std::int32_t> parent(n), label(n);
+  std::vector<std::uint8_t> is_maximum(n);
+  std::vector<std::uint64_t> n_regions(ne), n_showers(ne);
+  w.parent = sp(parent), w.label = sp(label), w.is_maximum = sp(is_maximum);
+  w.n_regions = sp(n_regions), w.n_showers = sp(n_showers);
+
+  // Regions and local maxima.
+  for_each(ne, ecl::ConnectedRegionStep{w});
+  ecl::ClusteringResult res;
+  res.region_offsets = offsets_of(n_regions);
+  const std::uint64_t nr = res.region_offsets.back();
+  std::vector<std::uint32_t> region_event(nr);
+  std::vector<std::uint16_t> region_n_maxima(nr);
+  std::vector<std::uint64_t> region_n_candidates(nr);
+  std::vector<std::uint8_t> region_status(nr);
+  w.region_offsets = span_of(std::as_const(res.region_offsets));
+  w.region_event = sp(region_event), w.region_n_maxima = sp(region_n_maxima);
+  w.region_n_candidates = sp(region_n_candidates), w.region_status = sp(region_status);
+  for_each(ne, ecl::RegionEventStep{w});
+  for_each(n, ecl::LocalMaximumStep{w, n});
+  for_each(nr, ecl::RegionSummaryStep{w, nr});
+
+  // Splitter and candidate showers.
+  const std::vector<std::uint64_t> candidate_offsets = offsets_of(region_n_candidates);
+  const std::uint64_t nc = candidate_offsets.back();
+  std::vector<std::uint32_t> cand_region(nc);
+  std::vector<std::int32_t> cand_maximum(nc), cand_rank(nc);
+  std::vector<double> cand_maximum_energy(nc), cand_x(nc), cand_y(nc), cand_z(nc), cand_energy(nc);
+  std::vector<std::uint8_t> cand_status(nc);
+  w.candidate_offsets = span_of(candidate_offsets);
+  w.cand_region = sp(cand_region), w.cand_maximum = sp(cand_maximum), w.cand_rank = sp(cand_rank);
+  w.cand_maximum_energy = sp(cand_maximum_energy), w.cand_x = sp(cand_x), w.cand_y = sp(cand_y);
+  w.cand_z = sp(cand_z), w.cand_energy = sp(cand_energy), w.cand_status = sp(cand_status);
+  for_each(nr, ecl::SplitterStep{w, nr});
+  for_each(nc, ecl::ShowerEnergyStep{w, nc});
+  for_each(ne, ecl::ShowerRankStep{w});
+
+  // Kept showers and their features.
+  res.showers.event_offsets = offsets_of(n_showers);
+  w.shower_offsets = span_of(std::as_const(res.showers.event_offsets));
+  res.showers.resize(res.showers.event_offsets.back());
+  for_each(nc, ecl::ShowerFeatureStep{w, ecl::view(res.showers), nc});
+  res.digit_region.resize(n), res.digit_is_maximum.resize(n);
+  for_each(n, ecl::DigitResultStep{w, sp(res.digit_region), sp(res.digit_is_maximum)});
+
+  // Summary.
+  ecl::ClusteringSummary& s = res.summary;
+  s.n_events = ne, s.n_digits = n, s.n_regions = nr, s.n_showers = res.showers.size();
+  s.n_dropped_showers = nc - s.n_showers;
+  for (std::uint64_t r = 0; r < nr; ++r) {
+    s.n_local_maxima += region_n_maxima[r];
+    s.n_capped_regions += (region_status[r] & ecl::status_capped_maxima) != 0;
+    s.n_unconverged += (cand_status[candidate_offsets[r]] & ecl::status_unconverged) != 0;
+  }
+  for (std::uint64_t c = 0; c < nc; ++c) s.n_window_overflows += (cand_status[c] & ecl::status_window_overflow) != 0;
+  s.backend = "cpu (" + std::to_string(thread_count()) + " threads)";
+  s.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace umbra::cpu
