@@ -1,7 +1,7 @@
 #pragma once
 // The vertex-finder test body, written once and instantiated per backend (tests/vertexing for the
 // CPU runner, tests/cuda for the CUDA runner). A runner is a type with
-//   static vertex::Result run(const vertex::TrackParams&, const vertex::Options&);
+//   static vertex::Result run(const track::Tracks&, const vertex::Options&);
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,8 +16,8 @@ namespace umbra::test {
 /// A batch of events, each with one displaced S -> mu mu pair (mass M, radius 1-60 cm), one
 /// prompt mu+ mu- pair from the origin and one extra positive prompt track, all smeared with
 /// their covariance. Truth vertices per event in `truth` (x, y, z).
-inline vertex::TrackParams scalar_batch(int n_events, double M, std::uint64_t seed, std::vector<double>* truth) {
-  vertex::TrackParams t;
+inline track::Tracks scalar_batch(int n_events, double M, std::uint64_t seed, std::vector<double>* truth) {
+  track::Tracks t;
   Philox rng(seed, 0);
   for (int e = 0; e < n_events; ++e) {
     TruthTrack tr[5];
@@ -32,7 +32,7 @@ inline vertex::TrackParams scalar_batch(int n_events, double M, std::uint64_t se
     for (const TruthTrack& x : tr) {
       const Vec<5> p = perigee_of(x);
       const Mat<5, 5> c = track_covariance(p);
-      t.push_back(smear(p, c, rng), c, x.charge);
+      append_track(t, smear(p, c, rng), c, x.charge);
     }
     t.close_event();
     if (truth) truth->insert(truth->end(), {tr[0].v[0], tr[0].v[1], tr[0].v[2]});
@@ -94,7 +94,7 @@ TYPED_TEST_P(VertexFinderTest, FindsDisplacedScalarVertices) {
 
 // The V0 defaults keep only masses inside the K_S / Lambda / gamma windows.
 TYPED_TEST_P(VertexFinderTest, DefaultMassWindowsSelectV0s) {
-  vertex::TrackParams t;
+  track::Tracks t;
   Philox rng(5, 0);
   for (int e = 0; e < 400; ++e) {
     TruthTrack a, b;
@@ -104,7 +104,7 @@ TYPED_TEST_P(VertexFinderTest, DefaultMassWindowsSelectV0s) {
     for (const TruthTrack* x : {&a, &b}) {
       const Vec<5> p = perigee_of(*x);
       const Mat<5, 5> c = track_covariance(p, 0.3);
-      t.push_back(smear(p, c, rng), c, x->charge);
+      append_track(t, smear(p, c, rng), c, x->charge);
     }
     t.close_event();
   }
@@ -121,7 +121,7 @@ TYPED_TEST_P(VertexFinderTest, DefaultMassWindowsSelectV0s) {
 TYPED_TEST_P(VertexFinderTest, AgreesWithCpuBackend) {
   const auto tracks = scalar_batch(3000, 0.5, 33, nullptr);
   auto o = vertex::Options::displaced();
-  const auto ref = cpu::find_vertices(view(tracks), o);
+  const auto ref = cpu::find_vertices(vertex::view_tracks(tracks), o);
   const auto r = TypeParam::run(tracks, o);
   ASSERT_EQ(r.vertices.event_offsets, ref.vertices.event_offsets);
   ASSERT_EQ(r.vertices.track_pos, ref.vertices.track_pos);

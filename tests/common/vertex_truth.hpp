@@ -94,4 +94,16 @@ inline void displaced_pair(double M, double m, double P, double r, double tan_di
   neg = {{v[0], v[1], v[2]}, {b[0], b[1], b[2]}, -1};
 }
 
+/// Appends one fitted track (perigee p, covariance c, charge q) to a /tracks group.
+inline void append_track(track::Tracks& t, const Vec<5>& p, const Mat<5, 5>& c, int q, std::uint8_t status = 0) {
+  const std::size_t n = t.size();
+  t.for_each_column([](const char*, auto& c) { c.emplace_back(); });  // (Tracks::resize clears)
+  t.d0[n] = float(p.a[0][0]), t.phi0[n] = float(p.a[1][0]), t.omega[n] = float(p.a[2][0]);
+  t.z0[n] = float(p.a[3][0]), t.tan_lambda[n] = float(p.a[4][0]);
+  for (int r = 0; r < 5; ++r)
+    for (int k = r; k < 5; ++k) t.cov[vertex::cov_index(r, k)][n] = float(c.a[r][k]);
+  t.charge[n] = q, t.status[n] = status;
+  t.pt[n] = float(vertex::pt_of_omega(p.a[2][0], constants::b_field));
+}
+
 }  // namespace umbra::test

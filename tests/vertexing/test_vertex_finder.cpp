@@ -5,8 +5,8 @@
 
 namespace umbra::test {
 struct CpuVertexFinder {
-  static vertex::Result run(const vertex::TrackParams& t, const vertex::Options& o) {
-    return cpu::find_vertices(view(t), o);
+  static vertex::Result run(const track::Tracks& t, const vertex::Options& o) {
+    return cpu::find_vertices(vertex::view_tracks(t), o);
   }
 };
 INSTANTIATE_TYPED_TEST_SUITE_P(Cpu, VertexFinderTest, ::testing::Types<CpuVertexFinder>);
@@ -22,9 +22,9 @@ TEST(VertexOptions, DefaultsAreValidAndBadFieldsAreNamed) {
   EXPECT_NE(o.validate().find("ks"), std::string::npos);
   o = {};
   o.max_chi2 = -1;
-  const vertex::TrackParams none;
+  const track::Tracks none;
   try {
-    cpu::find_vertices(view(none), o);
+    cpu::find_vertices(vertex::view_tracks(none), o);
     FAIL() << "expected OptionsError";
   } catch (const OptionsError& e) {
     EXPECT_NE(std::string(e.what()).find("max_chi2"), std::string::npos);
@@ -32,13 +32,13 @@ TEST(VertexOptions, DefaultsAreValidAndBadFieldsAreNamed) {
 }
 
 TEST(VertexFinder, EmptyBatchAndUnusableTracks) {
-  vertex::TrackParams t;
+  track::Tracks t;
   t.close_event();  // empty event
   const Vec<5> p = perigee_of({{10, 0, 0}, {1, 0.2, 0}, 1});
-  t.push_back(p, track_covariance(p), 1);
-  t.push_back(perigee_of({{10, 0, 0}, {1, -0.2, 0}, -1}), track_covariance(p), -1, /*status*/ 3);
+  append_track(t, p, track_covariance(p), 1);
+  append_track(t, perigee_of({{10, 0, 0}, {1, -0.2, 0}, -1}), track_covariance(p), -1, /*status*/ 3);
   t.close_event();
-  const auto r = cpu::find_vertices(view(t), vertex::Options::displaced());
+  const auto r = cpu::find_vertices(vertex::view_tracks(t), vertex::Options::displaced());
   EXPECT_EQ(r.summary.pairs, 0u);
   EXPECT_EQ(r.vertices.event_offsets, (std::vector<std::uint64_t>{0, 0, 0}));
 }

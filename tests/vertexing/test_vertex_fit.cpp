@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/vertex_truth.hpp"
+#include "umbra/track/helix.hpp"
 #include "umbra/vertex/helix_poca.hpp"
 #include "umbra/vertex/pair_vertex.hpp"
 
@@ -54,6 +55,25 @@ TEST(VertexHelix, SignConventionMatchesLorentzForce) {
         EXPECT_NEAR(a.y, x[1], 1e-6);
         EXPECT_NEAR(a.z, x[2], 1e-6);
       }
+    }
+  }
+}
+
+// The vertex-frame measurement model agrees with the track fit's pivot change (umbra/track).
+TEST(VertexHelix, AgreesWithTrackFitPivotChange) {
+  Philox rng(13, 0);
+  for (int n = 0; n < 200; ++n) {
+    const double r = rng.uniform(1, 60), a = rng.uniform(0, 6.28);
+    const double pt = rng.uniform(0.2, 4), phi = rng.uniform(-3, 3), tl = rng.uniform(-1, 1);
+    const TruthTrack t{{r * std::cos(a), r * std::sin(a), rng.uniform(-20, 20)},
+                       {pt * std::cos(phi), pt * std::sin(phi), pt * tl}, n % 2 ? 1 : -1};
+    double at_vertex[5], perigee[5], s;
+    track::helix_from_momentum(t.p[0], t.p[1], t.p[2], t.charge, constants::b_field, at_vertex);
+    track::change_pivot(at_vertex, track::Point3{t.v[0], t.v[1], t.v[2]}, track::Point3{}, perigee, s);
+    const Vec<5> h = perigee_of(t);
+    for (int i = 0; i < 5; ++i) {
+      const double d = i == 1 ? vertex::wrap_angle(h.a[i][0] - perigee[i]) : h.a[i][0] - perigee[i];
+      ASSERT_NEAR(d, 0.0, 1e-9 * (1 + std::fabs(perigee[i]))) << "parameter " << i << " case " << n;
     }
   }
 }

@@ -7,11 +7,13 @@
 // The vertex fit's measurement model is the inverse map: the perigee parameters of the track
 // that passes through vertex v with direction phi, slope tanLambda and curvature omega there,
 // with its analytic Jacobians (Billoir, Fruhwirth, Regler, NIM A 241 (1985) 115, for the idea).
-// TODO(issue 6): share the helix evaluation with umbra/track once it lands.
+// Helix evaluation is the track fit's (umbra/track/helix.hpp); the inverse map with its Jacobians
+// is here because the fit needs it in the vertex frame (checked against track::change_pivot).
 
 #include <cmath>
 
 #include "umbra/core/units.hpp"
+#include "umbra/track/helix.hpp"
 #include "umbra/vertex/small_matrix.hpp"
 
 namespace umbra::vertex {
@@ -24,22 +26,21 @@ UMBRA_HD inline double wrap_angle(double a) {
   return a - pi;
 }
 
-/// Transverse momentum [GeV] of curvature omega [1/cm] in field b [T]: pt = c_curvature B / |omega|.
-UMBRA_HD inline double pt_of_omega(double omega, double b_field) {
-  return constants::c_curvature * b_field / fabs(omega);
-}
+/// Transverse momentum [GeV] of curvature omega [1/cm] in field b [T] (the track fit's helper).
+UMBRA_HD inline double pt_of_omega(double omega, double b_field) { return track::pt_of(omega, b_field); }
 
 struct HelixPoint {
   double x, y, z;  // cm
   double phi;      // transverse direction angle
 };
 
-/// Point at transverse arc length s from the perigee.
+/// Point at transverse arc length s from the perigee (the track fit's helix, pivot at the origin).
 UMBRA_HD inline HelixPoint helix_at(const Vec<5>& p, double s) {
-  const double d0 = p.a[0][0], phi0 = p.a[1][0], w = p.a[2][0], z0 = p.a[3][0], tl = p.a[4][0];
-  const double phi = phi0 - w * s;
-  return {d0 * sin(phi0) + (sin(phi0) - sin(phi)) / w, -d0 * cos(phi0) + (cos(phi) - cos(phi0)) / w, z0 + s * tl,
-          phi};
+  const double q[5] = {p.a[0][0], p.a[1][0], p.a[2][0], p.a[3][0], p.a[4][0]};
+  HelixPoint h;
+  track::helix_position(q, track::Point3{}, s, h.x, h.y, h.z);
+  h.phi = track::helix_phi(q, s);
+  return h;
 }
 
 /// Centre of the transverse circle.

@@ -1,7 +1,6 @@
 #pragma once
-// Input of the vertex finder: fitted tracks as perigee parameters + covariance + charge + status,
-// seen through a trivially copyable view. A stand-in until the track fit's `/tracks` group lands
-// (issue 6); then `view_tracks()` adapts that group and this container goes away (one definition).
+// Input of the vertex finder: the columns of the track fit's /tracks group it needs (perigee
+// parameters, covariance, charge, status), as a trivially copyable view.
 //
 // Perigee (reference/belle2.md "Tracking detectors"): p = (d0, phi0, omega, z0, tanLambda) at the
 // point of closest approach to the z axis; charge = sign(omega). The 15 covariance entries are the
@@ -9,9 +8,9 @@
 // (1,3) (1,4) (2,2) (2,3) (2,4) (3,3) (3,4) (4,4).
 
 #include <cstdint>
-#include <vector>
 
 #include "umbra/core/event_data.hpp"
+#include "umbra/track/tracks.hpp"
 #include "umbra/vertex/small_matrix.hpp"
 
 namespace umbra::vertex {
@@ -49,26 +48,9 @@ struct TrackParamsView {
   }
 };
 
-/// Host container of fitted tracks (stand-in for the track fit's `/tracks`).
-struct TrackParams : Offsets {
-  std::vector<float> d0, phi0, omega, z0, tan_lambda;  // cm, rad, 1/cm, cm, 1
-  std::vector<float> cov[n_cov];
-  std::vector<std::int32_t> charge;
-  std::vector<std::uint8_t> status;
-
-  std::uint64_t size() const { return d0.size(); }
-  void close_event() { event_offsets.push_back(size()); }
-  /// Appends one track; `c` is the symmetric 5x5 covariance.
-  void push_back(const Vec<5>& p, const Mat<5, 5>& c, int q, std::uint8_t st = 0) {
-    d0.push_back(float(p.a[0][0])), phi0.push_back(float(p.a[1][0])), omega.push_back(float(p.a[2][0]));
-    z0.push_back(float(p.a[3][0])), tan_lambda.push_back(float(p.a[4][0]));
-    for (int r = 0; r < 5; ++r)
-      for (int k = r; k < 5; ++k) cov[cov_index(r, k)].push_back(float(c.a[r][k]));
-    charge.push_back(q), status.push_back(st);
-  }
-};
-
-inline TrackParamsView view(const TrackParams& t) {
+/// The finder's view of the track fit's /tracks group (umbra/track/tracks.hpp; same perigee, same
+/// packed covariance order, status 0 = track::FitStatus::ok).
+inline TrackParamsView view_tracks(const track::Tracks& t) {
   TrackParamsView v{t.ranges(), span_of(t.d0), span_of(t.phi0), span_of(t.omega), span_of(t.z0),
                     span_of(t.tan_lambda)};
   for (int k = 0; k < n_cov; ++k) v.cov[k] = span_of(t.cov[k]);
