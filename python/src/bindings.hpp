@@ -11,5 +11,7 @@ void bind_events(nb::module_& m);
 void bind_event_file(nb::module_& m);
 void bind_backends(nb::module_& m);
 void bind_ecl(nb::module_& m);
+void bind_sim(nb::module_& m);
+void bind_reco(nb::module_& m);
 
 }  // namespace umbra::python

@@ -9,10 +9,17 @@
 #include <optional>
 
 #include "bindings.hpp"
+#include "group_binding.hpp"
 #include "umbra/core/error.hpp"
 #include "umbra/io/event_file.hpp"
 
 namespace umbra::python {
+
+std::vector<GroupIo>& group_registry() {
+  static std::vector<GroupIo> registry;
+  return registry;
+}
+
 namespace {
 
 /// An open file; close() releases the HDF5 handle before the Python object goes away.
@@ -59,6 +66,27 @@ void set_attributes(io::EventFileWriter& w, nb::dict attributes) {
   }
 }
 
+/// Appends extra groups ({path: group object}) of any bound group type.
+void append_groups(io::EventFileWriter& w, nb::dict groups) {
+  for (auto [k, v] : groups) {
+    const std::string path = nb::cast<std::string>(k);
+    bool done = false;
+    for (const GroupIo& io : group_registry())
+      if ((done = io.append(w, path, v))) break;
+    if (!done) throw OptionsError("group '" + path + "': not an umbra group object (Tracks, Vertices, ...)");
+  }
+}
+
+nb::object read_group(const io::EventFileReader& r, const std::string& group_path, std::uint64_t first,
+                      std::optional<std::uint64_t> count) {
+  const std::uint64_t n = r.n_events();
+  if (first > n || (count && *count > n - first))
+    throw InputError("events past the end (" + std::to_string(n) + " events)", {r.path(), group_path, -1, -1});
+  for (const GroupIo& io : group_registry())
+    if (io.path == group_path) return io.read(r, group_path, first, count ? *count : n - first);
+  throw InputError("no Python type reads this group", {r.path(), group_path, -1, -1});
+}
+
 }  // namespace
 
 void bind_event_file(nb::module_& m) {
@@ -77,16 +105,27 @@ void bind_event_file(nb::module_& m) {
 
   m.def(
       "write_events",
-      [](const std::string& path, const EventBatch& events, std::optional<nb::dict> attributes) {
+      [](const std::string& path, const EventBatch& events, std::optional<nb::dict> attributes,
+         std::optional<nb::dict> groups) {
         io::EventFileWriter w(path);
         if (attributes) set_attributes(w, *attributes);
-        nb::gil_scoped_release release;
         w.append(events);
+        if (groups) append_groups(w, *groups);
+        nb::gil_scoped_release release;
         w.commit();
       },
-      nb::arg("path"), nb::arg("events"), nb::arg("attributes") = nb::none(),
-      "Writes events atomically (<path>.tmp-<pid>, renamed on success); extra root attributes "
-      "(str or number) are optional.");
+      nb::arg("path"), nb::arg("events"), nb::arg("attributes") = nb::none(), nb::arg("groups") = nb::none(),
+      "Writes events atomically (<path>.tmp-<pid>, renamed on success). attributes: extra root "
+      "attributes (str or number); groups: {path: group} of further groups (e.g. {'/tracks': tracks}) "
+      "with the same number of events.");
+  m.def(
+      "read_group",
+      [](const std::string& path, const std::string& group, std::uint64_t first, std::optional<std::uint64_t> count) {
+        const io::EventFileReader r(path);
+        return read_group(r, group, first, count);
+      },
+      nb::arg("path"), nb::arg("group"), nb::arg("first") = 0, nb::arg("count") = nb::none(),
+      "Reads one group of a bound type (e.g. '/tracks', '/vertices') of events [first, first + count).");
 
   nb::class_<EventFile>(m, "EventFile", "An open umbra-events file (validated on open).")
       .def(
@@ -114,6 +153,12 @@ void bind_event_file(nb::module_& m) {
             return read_range(f.get(), first, count);
           },
           nb::arg("first") = 0, nb::arg("count") = nb::none())
+      .def(
+          "read_group",
+          [](const EventFile& f, const std::string& group, std::uint64_t first, std::optional<std::uint64_t> count) {
+            return read_group(f.get(), group, first, count);
+          },
+          nb::arg("group"), nb::arg("first") = 0, nb::arg("count") = nb::none())
       .def(
           "validate",
           [](const EventFile& f, std::uint64_t batch) {

@@ -4,16 +4,28 @@
 // for_each_column visitor so a new column appears in Python without touching this file.
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
 #include <nanobind/stl/vector.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "array_view.hpp"
 #include "umbra/core/error.hpp"
+#include "umbra/io/event_file.hpp"
 
 namespace umbra::python {
+
+/// How write_events/read_group move a bound group type to and from a file; one entry per type.
+struct GroupIo {
+  std::string path;  // the group's standard path, e.g. "/tracks"
+  /// Appends `group` under `path` if it is of this type; false otherwise.
+  std::function<bool(io::EventFileWriter&, const std::string& path, nb::handle group)> append;
+  std::function<nb::object(const io::EventFileReader&, const std::string& path, std::uint64_t, std::uint64_t)> read;
+};
+std::vector<GroupIo>& group_registry();  // event_file.cpp
 
 /// (name, numpy dtype) of each column of G, in file order.
 template <class G>
@@ -92,6 +104,19 @@ nb::class_<G> bind_group(nb::module_& m, const char* name, const char* path, con
       },
       nb::arg("event_offsets"), nb::arg("columns"),
       "Copies exact-dtype arrays into a new group (use umbra.make_group for conversions).");
+  group_registry().push_back(
+      {path,
+       [](io::EventFileWriter& w, const std::string& p, nb::handle h) {
+         G* g = nullptr;
+         if (!nb::try_cast<G*>(h, g) || !g) return false;
+         w.append_group(p, *g);
+         return true;
+       },
+       [](const io::EventFileReader& r, const std::string& p, std::uint64_t first, std::uint64_t count) {
+         auto g = std::make_unique<G>();
+         r.read_group(p, first, count, *g);
+         return nb::cast(std::move(g));
+       }});
   cls.def("__repr__", [name](const G& g) {
     return std::string(name) + "(n_events=" + std::to_string(g.n_events()) + ", size=" + std::to_string(g.size()) + ")";
   });

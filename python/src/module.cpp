@@ -9,4 +9,6 @@ NB_MODULE(_core, m) {
   bind_events(m);
   bind_event_file(m);
   bind_ecl(m);
+  bind_sim(m);
+  bind_reco(m);
 }

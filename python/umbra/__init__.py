@@ -21,11 +21,16 @@ from ._core import (
     InputError,
     McParticles,
     OptionsError,
+    SimulationOptions,
     TrackerHits,
+    Tracks,
+    Vertices,
     backends,
     cuda_device_count,
     cuda_device_description,
     digit_kinematics,
+    process_names,
+    read_group,
     ecl_geometry,
     read_events,
     set_thread_count,
@@ -34,6 +39,8 @@ from ._core import (
 )
 from . import _groups  # noqa: F401  (adds from_arrays/to_awkward/to_pandas/event to the classes)
 from ._groups import GROUP_TYPES, make_group
+from ._reco import Reconstruction, reconstruct
+from ._sim import cross_section, simulate
 
 __version__ = "0.1.0"
 
@@ -41,5 +48,7 @@ __all__ = [
     "EclDigits", "TrackerHits", "McParticles", "Events", "EventFile", "GROUP_TYPES",
     "Error", "InputError", "OptionsError",
     "backends", "cuda_device_count", "cuda_device_description", "thread_count", "set_thread_count",
-    "read_events", "write_events", "make_group", "digit_kinematics", "ecl_geometry",
+    "read_events", "write_events", "read_group", "make_group", "digit_kinematics", "ecl_geometry",
+    "Tracks", "Vertices", "SimulationOptions", "simulate", "cross_section", "process_names",
+    "reconstruct", "Reconstruction",
 ]

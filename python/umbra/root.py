@@ -8,9 +8,9 @@ import numpy as np
 from ._core import Events, InputError, read_events, write_events
 from ._groups import GROUP_TYPES
 
+_ATTR = {"/ecl/digits": "digits", "/tracker/hits": "hits", "/mc/particles": "mc"}  # the Events groups
 # TTree branch prefix of each group: the file path with slashes as underscores.
-PREFIX = {path: path.strip("/").replace("/", "_") for path in GROUP_TYPES}
-_ATTR = {"/ecl/digits": "digits", "/tracker/hits": "hits", "/mc/particles": "mc"}
+PREFIX = {path: path.strip("/").replace("/", "_") for path in _ATTR}
 
 
 def to_root(events_or_path, out_path, tree="events"):
@@ -20,7 +20,8 @@ def to_root(events_or_path, out_path, tree="events"):
 
     events = read_events(str(events_or_path)) if not isinstance(events_or_path, Events) else events_or_path
     branches = {}
-    for path, cls in GROUP_TYPES.items():
+    for path in _ATTR:
+        cls = GROUP_TYPES[path]
         group = getattr(events, _ATTR[path])
         counts = np.diff(group.event_offsets.astype(np.int64))
         branches[PREFIX[path]] = ak.zip(
@@ -44,7 +45,8 @@ def from_root(path, tree="events", out_path=None):
             raise InputError(f"no TTree '{tree}' in '{path}'")
         t = f[tree]
         groups = {}
-        for gpath, cls in GROUP_TYPES.items():
+        for gpath in _ATTR:
+            cls = GROUP_TYPES[gpath]
             names = [f"{PREFIX[gpath]}_{name}" for name, _ in cls.dtypes]
             present = [n for n in names if n in t]
             if not present:

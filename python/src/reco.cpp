@@ -1,0 +1,93 @@
+// Reconstruction steps on either backend: the bulk Kalman track fit (/tracks, CPU and CUDA) and
+// the displaced-vertex finder (/vertices, CPU). Results are group objects whose columns are numpy
+// views, like the input groups.
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
+
+#include <memory>
+
+#include "array_view.hpp"
+#include "backends.hpp"
+#include "bindings.hpp"
+#include "group_binding.hpp"
+#include "umbra/core/error.hpp"
+#include "umbra/cpu/track_fit.hpp"
+#include "umbra/cpu/vertex_finder.hpp"
+#include "umbra/geometry/tracker_geometry.hpp"
+#include "umbra/track/tracks.hpp"
+#include "umbra/vertex/vertices.hpp"
+#ifdef UMBRA_WITH_CUDA
+#include "umbra/cuda/track_fit.hpp"
+#endif
+
+namespace umbra::python {
+namespace {
+
+track::Hypothesis parse_hypothesis(const std::string& h) {
+  if (h == "electron") return track::Hypothesis::electron;
+  if (h == "muon") return track::Hypothesis::muon;
+  if (h == "pion") return track::Hypothesis::pion;
+  if (h == "kaon") return track::Hypothesis::kaon;
+  if (h == "proton") return track::Hypothesis::proton;
+  throw OptionsError("hypothesis '" + h + "': expected electron, muon, pion, kaon or proton");
+}
+
+/// Fits every track of `hits`; returns (Tracks, hit_weight view, summary dict).
+nb::tuple fit_tracks(const TrackerHits& hits, const std::string& backend, const std::string& hypothesis,
+                     int min_hits, bool material) {
+  const Backend b = parse_backend(backend);
+  track::FitOptions o;
+  o.hypothesis = parse_hypothesis(hypothesis);
+  o.min_hits = min_hits;
+  o.material = material;
+  if (const std::string bad = o.validate(); !bad.empty()) throw OptionsError(bad);
+  static const tracker::TrackerGeometry geometry = tracker::belle2_tracker();
+  auto r = std::make_unique<track::FitResult>();
+  track::FitSummary s;
+  {
+    nb::gil_scoped_release release;
+    if (b == Backend::Cpu) {
+      *r = cpu::fit_tracks(geometry, hits, o, &s);
+    } else {
+#ifdef UMBRA_WITH_CUDA
+      cuda::Context ctx;
+      *r = cuda::fit_tracks(ctx, geometry, hits, o, &s);
+#endif
+    }
+  }
+  nb::object tracks = nb::cast(std::move(r->tracks));
+  std::vector<float>& weights = r->hit_weight;
+  nb::capsule owner = owning_capsule(std::move(r));
+  nb::dict d;
+  d["n_tracks"] = s.n_tracks, d["n_failed"] = s.n_failed(), d["seconds"] = s.seconds;
+  d["backend"] = s.backend, d["brief"] = s.brief();
+  return nb::make_tuple(tracks, array_view(weights, owner), d);
+}
+
+nb::tuple find_vertices(const track::Tracks& tracks, const std::string& backend, bool displaced_only) {
+  if (parse_backend(backend) != Backend::Cpu)
+    throw OptionsError("backend 'cuda': the vertex finder runs on the CPU backend only");
+  const vertex::Options o = displaced_only ? vertex::Options::displaced() : vertex::Options{};
+  auto r = std::make_unique<vertex::Result>();
+  {
+    nb::gil_scoped_release release;
+    *r = cpu::find_vertices(tracks, o);
+  }
+  nb::dict d;
+  d["events"] = r->summary.events, d["tracks"] = r->summary.tracks, d["pairs"] = r->summary.pairs;
+  d["vertices"] = r->summary.vertices, d["seconds"] = r->summary.seconds, d["brief"] = r->summary.brief();
+  return nb::make_tuple(nb::cast(std::move(r->vertices)), d);
+}
+
+}  // namespace
+
+void bind_reco(nb::module_& m) {
+  bind_group<track::Tracks>(m, "Tracks", "/tracks", "/tracks: fitted perigee parameters, covariance, fit quality.");
+  bind_group<vertex::Vertices>(m, "Vertices", umbra::group::vertices, "/vertices: fitted two-track vertices.");
+  m.def("_fit_tracks", &fit_tracks, nb::arg("hits"), nb::arg("backend") = "cpu", nb::arg("hypothesis") = "pion",
+        nb::arg("min_hits") = 5, nb::arg("material") = true);
+  m.def("_find_vertices", &find_vertices, nb::arg("tracks"), nb::arg("backend") = "cpu",
+        nb::arg("displaced_only") = false);
+}
+
+}  // namespace umbra::python

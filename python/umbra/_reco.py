@@ -1,0 +1,53 @@
+"""umbra.reconstruct: the reconstruction steps that have landed, on a chosen backend — the bulk
+Kalman track fit (/tracks; CPU and CUDA) and the displaced-vertex finder (/vertices; CPU).
+ECL clustering (/ecl/showers) joins when its C++ API lands."""
+
+from ._core import Events, OptionsError, _find_vertices, _fit_tracks, read_events, write_events
+
+
+class Reconstruction:
+    """Results of umbra.reconstruct: group objects (numpy views onto C++ columns) and summaries."""
+
+    def __init__(self, events):
+        self.events = events
+        self.tracks = self.hit_weight = self.vertices = None
+        self.summary = {}
+
+    def groups(self):
+        """{path: group} of the outputs present (what write() adds to the file)."""
+        out = {}
+        if self.tracks is not None:
+            out["/tracks"] = self.tracks
+        if self.vertices is not None:
+            out["/vertices"] = self.vertices
+        return out
+
+    def write(self, path):
+        """Writes the input events plus the output groups to one umbra-events file (atomic)."""
+        write_events(str(path), self.events, groups=self.groups())
+
+    def __repr__(self):
+        return f"Reconstruction({', '.join(f'{k}={v!r}' for k, v in self.groups().items())})"
+
+
+def reconstruct(events, *, tracks=True, vertices=True, backend="cpu", hypothesis="pion", min_hits=5,
+                material=True, displaced_only=False, output=None):
+    """Runs the reconstruction on `events` (an Events batch or an umbra-events file path).
+
+    tracks: Kalman fit of the tracker hits grouped by track_id (backend "cpu" or "cuda");
+    vertices: two-track vertices of the fitted tracks (CPU; displaced_only drops the K_S/Lambda/
+    conversion windows). Returns a Reconstruction; writes events + outputs to `output` if given."""
+    if not isinstance(events, Events):
+        events = read_events(str(events))
+    if vertices and not tracks:
+        raise OptionsError("vertices need tracks=True")
+    r = Reconstruction(events)
+    if tracks:
+        r.tracks, r.hit_weight, r.summary["tracks"] = _fit_tracks(events.hits, backend, hypothesis, min_hits,
+                                                                  material)
+    if vertices:
+        r.vertices, r.summary["vertices"] = _find_vertices(r.tracks, "cpu" if backend == "cuda" else backend,
+                                                           displaced_only)
+    if output is not None:
+        r.write(output)
+    return r
