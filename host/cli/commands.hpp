@@ -9,5 +9,6 @@ namespace umbra::cli {
 
 void add_info_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
+void add_scan_command(CLI::App& app);
 
 }  // namespace umbra::cli

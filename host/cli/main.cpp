@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "umbra 0.1.0");
   umbra::cli::add_info_command(app);
   umbra::cli::add_simulate_command(app);
+  umbra::cli::add_scan_command(app);
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 #include "umbra/core/error.hpp"
 #include "umbra/scan/statistics.hpp"
@@ -129,6 +130,36 @@ void worsen(FitStatus& s, FitStatus t) {
 
 }  // namespace
 
+WindowHistogram make_histogram(const Spectrum& spectrum, const Window& win, const ScanOptions& opt) {
+  WindowHistogram h;
+  const std::vector<double>& values = spectrum.values(win.observable);
+  std::tie(h.first, h.last) = window_range(values, win.lo, win.hi);
+  // Counts from the sorted values by binary search: no pass over all events per window.
+  const int n_params = p_background + win.order + 1;
+  const double width = win.shape.sigma / opt.bins_per_sigma;
+  const int nb = std::clamp(int(std::ceil((win.hi - win.lo) / width)), n_params + 2, opt.max_bins);
+  h.edges.resize(nb + 1), h.counts.resize(nb), h.basis_integrals.resize(std::size_t(nb) * (win.order + 1));
+  for (int i = 0; i <= nb; ++i) h.edges[i] = win.lo + (win.hi - win.lo) * i / nb;
+  h.edges[nb] = win.hi;
+  std::size_t prev = h.first;
+  for (int i = 0; i < nb; ++i) {
+    const std::size_t next = i + 1 == nb ? h.last : window_range(values, h.edges[i + 1], win.hi).first;
+    h.counts[i] = double(next - prev);
+    prev = next;
+  }
+  fill_basis_integrals(opt.basis, win.order, nb, h.edges.data(), h.basis_integrals.data());
+  return h;
+}
+
+BinnedView WindowHistogram::view(const Window& win, const ScanOptions& opt) const {
+  BinnedView bv;
+  bv.n_bins = int(counts.size()), bv.edges = edges.data(), bv.counts = counts.data();
+  bv.basis_integrals = basis_integrals.data();
+  bv.order = win.order, bv.shape = win.shape;
+  bv.eff_rel_unc = opt.eff_rel_unc, bv.sigma_rel_unc = opt.sigma_rel_unc;
+  return bv;
+}
+
 JobResult analyse_window(const Spectrum& spectrum, const Window& win, const ScanOptions& opt) {
   JobResult r;
   r.window = win;
@@ -142,26 +173,10 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
     throw InputError(msg.str(), {"", to_string(win.observable)});
   }
 
-  // Histogram of the window from the sorted values: bins of sigma / bins_per_sigma.
-  const int n_params = p_background + win.order + 1;
-  const double width = win.shape.sigma / opt.bins_per_sigma;
-  const int nb = std::clamp(int(std::ceil((win.hi - win.lo) / width)), n_params + 2, opt.max_bins);
-  std::vector<double> edges(nb + 1), counts(nb), basis(std::size_t(nb) * (win.order + 1));
-  for (int i = 0; i <= nb; ++i) edges[i] = win.lo + (win.hi - win.lo) * i / nb;
-  edges[nb] = win.hi;
-  std::size_t prev = first;
-  for (int i = 0; i < nb; ++i) {
-    const std::size_t next = i + 1 == nb ? last : window_range(values, edges[i + 1], win.hi).first;
-    counts[i] = double(next - prev);
-    prev = next;
-  }
-  fill_basis_integrals(opt.basis, win.order, nb, edges.data(), basis.data());
+  const WindowHistogram h = make_histogram(spectrum, win, opt);
+  const int nb = int(h.counts.size());
   r.n_bins = nb;
-
-  BinnedView bv;
-  bv.n_bins = nb, bv.edges = edges.data(), bv.counts = counts.data(), bv.basis_integrals = basis.data();
-  bv.order = win.order, bv.shape = win.shape;
-  bv.eff_rel_unc = opt.eff_rel_unc, bv.sigma_rel_unc = opt.sigma_rel_unc;
+  const BinnedView bv = h.view(win, opt);
   UnbinnedView uv;
   uv.values = values.data() + first, uv.n_values = r.n_events, uv.lo = win.lo, uv.hi = win.hi;
   uv.basis = opt.basis, uv.order = win.order, uv.shape = win.shape;
@@ -179,7 +194,7 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
     return f;
   };
 
-  std::vector<double> start(n_params, 0.0);
+  std::vector<double> start(bv.n_params(), 0.0);
   linear_background_start(bv, start.data());
   const FitResult fb = fit(FitMode::background_only, 0, start.data(), false);
   const FitResult fsb = fit(FitMode::signal_plus_background, 0, fb.params.data(), true);
@@ -225,7 +240,7 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
       warm = fm.params;
       const double rq = std::sqrt(std::max(2 * (fm.nll - r.nll_sb), 1e-300));
       const double next = r.n_sig + (mu - r.n_sig) * z / rq;
-      if (std::abs(rq - z) < 1e-4 * z) break;
+      if (std::abs(rq - z) < 2e-3 * z) break;  // limit to ~0.1% of sigma(N)
       mu = next;
     }
     r.limit_obs = mu;
@@ -237,7 +252,7 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
         const FitResult fm = fit(FitMode::fixed_yield, mu, w0.data(), false);
         w0 = fm.params;
         const double zm = qtilde_z(2 * (fm.nll - r.nll_b), mu, r.sigma_asimov);
-        if (std::abs(zm - z) < 1e-4 * z) break;
+        if (std::abs(zm - z) < 2e-3 * z) break;
         mu = std::max(mu + (z - zm) * r.sigma_asimov, 0.5 * mu);
       }
     }

@@ -28,11 +28,11 @@ enum class FitStatus : int {
 const char* to_string(FitStatus s);
 
 struct FitOptions {
-  int max_iterations = 200;       // per attempt
+  int max_iterations = 50;        // per attempt (LM needs < 20 on a good start; failures retry)
   int max_retries = 3;            // alternative starts after a failed attempt
-  double function_tolerance = 1e-12;
+  double function_tolerance = 1e-10;  // relative change of the NLL; ~1e-4 sigma on parameters
   double gradient_tolerance = 1e-10;
-  double parameter_tolerance = 1e-12;
+  double parameter_tolerance = 1e-10;
   bool compute_errors = true;     // covariance (inverse Fisher information) of the free parameters
   std::string validate() const;
 };

@@ -90,6 +90,15 @@ Window make_window(double mass, const Variant& variant, const SignalTable& table
 /// The default mass grid of `opt` (or opt.masses).
 std::vector<double> mass_grid(const SignalTable& table, const ScanOptions& opt);
 
+/// The window's histogram as the binned fit sees it: bins of sigma / bins_per_sigma (at least
+/// n_params + 2, at most max_bins) and the background basis integrals for opt.basis.
+struct WindowHistogram {
+  std::vector<double> edges, counts, basis_integrals;
+  std::size_t first = 0, last = 0;  // the window's values: spectrum.values(obs)[first, last)
+  BinnedView view(const Window& w, const ScanOptions& opt) const;
+};
+WindowHistogram make_histogram(const Spectrum& spectrum, const Window& window, const ScanOptions& opt);
+
 /// Everything one job produces (one hypothesis x one variant).
 struct JobResult {
   Window window;
