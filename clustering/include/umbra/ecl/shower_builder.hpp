@@ -83,6 +83,7 @@ struct ShowerFeatureStep {
     collect_shower_digits(w, c, d);
     ShowerFeatures f;
     compute_shower_features(d, w.geo, w.opt, f);
+    f.n_local_maxima = w.region_n_maxima[r];
     out.energy[o] = float(f.energy), out.theta[o] = float(f.theta), out.phi[o] = float(f.phi);
     out.x[o] = float(f.x), out.y[o] = float(f.y), out.z[o] = float(f.z), out.time[o] = float(f.time);
     out.n_crystals[o] = static_cast<std::uint16_t>(d.n);

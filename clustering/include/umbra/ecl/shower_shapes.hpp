@@ -24,6 +24,7 @@ struct ShowerFeatures {
   int highest = -1;  ///< index into ShowerDigits
   double e1_e9 = 0, e9_e21 = 0, second_moment = 0, lat = 0;
   double zernike[n_zernike] = {};
+  int n_local_maxima = 1;  ///< of its connected region (set by the caller)
 };
 
 /// Zernike radial polynomial R_nm(rho) for the 11 (n, m) pairs of the reference.
