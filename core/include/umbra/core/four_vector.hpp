@@ -8,7 +8,7 @@
 #include "umbra/core/qualifiers.hpp"
 #include "umbra/core/units.hpp"
 
-namespace umbra::sim {
+namespace umbra {
 
 struct FourVector {
   double px = 0, py = 0, pz = 0, e = 0;  // GeV
@@ -87,4 +87,4 @@ UMBRA_HD inline double cm_cos_cut(double theta_min, double theta_max, double bet
   return fmin(cm(theta_min), -cm(theta_max));
 }
 
-}  // namespace umbra::sim
+}  // namespace umbra

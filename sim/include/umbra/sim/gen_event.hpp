@@ -7,7 +7,7 @@
 #include "umbra/core/qualifiers.hpp"
 #include "umbra/core/random.hpp"
 #include "umbra/core/units.hpp"
-#include "umbra/sim/four_vector.hpp"
+#include "umbra/core/four_vector.hpp"
 
 namespace umbra::sim {
 
