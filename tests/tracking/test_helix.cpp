@@ -1,11 +1,13 @@
 // The helix model: sign convention against a numerical integration of the Lorentz force, pivot
-// changes that keep the track, and the exact (Dual) Jacobian against finite differences.
+// changes that keep the track, the exact (Dual) Jacobian against finite differences, and the
+// analytic Jacobians of the fit's hot path against the Dual ones.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "umbra/core/units.hpp"
 #include "umbra/track/helix.hpp"
+#include "umbra/track/measurement.hpp"
 
 namespace umbra::track {
 namespace {
@@ -103,6 +105,91 @@ TEST(Helix, DualJacobianMatchesFiniteDifferences) {
     change_pivot(pp, a, b, qp, s);
     change_pivot(pm, a, b, qm, s);
     for (int i = 0; i < 5; ++i) EXPECT_NEAR(qd[i].d[j], (qp[i] - qm[i]) / (2 * h), 1e-4 * (1 + std::fabs(qd[i].d[j])));
+  }
+}
+
+// The analytic Jacobian of the fit's hot path equals the Dual<5> one (and the values agree),
+// for curved, straight, backward and displaced-pivot cases.
+TEST(Helix, AnalyticPivotJacobianMatchesDual) {
+  struct Case {
+    double p[5];
+    Point3 a, b;
+  };
+  const Case cases[] = {
+      {{0.02, -1.0, 0.004, 0.5, 0.3}, {0, 0, 0}, {20 * std::cos(-1.0) + 0.3, 20 * std::sin(-1.0) - 0.2, 5.0}},
+      {{-0.3, 2.5, -0.02, -1.0, -0.8}, {1, 2, 3}, {30.0 * std::cos(2.5), 30.0 * std::sin(2.5) + 0.4, -20.0}},
+      {{0.01, 0.3, 1e-12, 0.2, 1.1}, {0, 0, 0}, {50 * std::cos(0.3) - 0.1, 50 * std::sin(0.3), 0.0}},
+      {{0.05, 0.3, 3e-8, 0.2, 1.1}, {0, 0, 0}, {50 * std::cos(0.3) - 0.1, 50 * std::sin(0.3), 0.0}},
+      {{0.5, 3.1, 0.01, 0.2, 0.1}, {40 * std::cos(3.1), 40 * std::sin(3.1), 4}, {0, 0, 0}},  // inward
+      {{0.0, -3.0, 0.0045, 0.0, 0.0}, {10, -3, 0}, {10.0, -3.0, 0.0}},                      // same pivot
+  };
+  for (const Case& c : cases) {
+    Dual<5> pd[5], qd[5], sd;
+    for (int i = 0; i < 5; ++i) pd[i] = Dual<5>::variable(c.p[i], i);
+    change_pivot(pd, c.a, c.b, qd, sd);
+    double q[5];
+    PivotJacobian J;
+    change_pivot_jacobian(c.p, c.a, c.b, q, J);
+    EXPECT_NEAR(J.s, sd.v, 1e-9);
+    for (int i = 0; i < 5; ++i)
+      EXPECT_NEAR(i == kPhi0 ? std::remainder(q[i] - qd[i].v, 2 * constants::pi) : q[i] - qd[i].v, 0.0, 1e-9) << i;
+    EXPECT_NEAR(J.sin_phi, std::sin(qd[kPhi0].v), 1e-12);
+    EXPECT_NEAR(J.cos_phi, std::cos(qd[kPhi0].v), 1e-12);
+    // full 5x5 from the block form, then the similarity against J C J^T with the Dual Jacobian
+    double full[5][5] = {};
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 3; ++j) full[i][j] = J.a[i][j];
+    full[2][2] = 1, full[4][4] = 1, full[3][3] = 1, full[3][4] = J.s;
+    for (int j = 0; j < 3; ++j) full[3][j] = J.tan_lambda * J.a[2][j];
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 5; ++j) {
+        const double ref = qd[i].d[j];
+        EXPECT_NEAR(full[i][j], ref, 1e-7 * (1 + std::fabs(ref))) << i << j;
+      }
+    for (int j = 0; j < 3; ++j) EXPECT_NEAR(J.a[2][j], sd.d[j], 1e-7 * (1 + std::fabs(sd.d[j]))) << "s " << j;
+    double C[5][5], R[5][5];
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 5; ++j) C[i][j] = (i == j ? 1.0 : 0.1) * (1 + 0.1 * i) * (1 + 0.1 * j);
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 5; ++j) {
+        double a = 0;
+        for (int k = 0; k < 5; ++k)
+          for (int l = 0; l < 5; ++l) a += qd[i].d[k] * C[k][l] * qd[j].d[l];
+        R[i][j] = a;
+      }
+    pivot_similarity(J, C);
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 5; ++j) EXPECT_NEAR(C[i][j], R[i][j], 1e-7 * (1 + std::fabs(R[i][j]))) << i << j;
+  }
+}
+
+// The analytic measurement Jacobians equal the Dual<5> ones.
+TEST(Helix, AnalyticMeasurementJacobiansMatchDual) {
+  const double ps[3][5] = {{0.02, -1.0, 0.004, 0.5, 0.3}, {-0.4, 2.0, -0.01, -3.0, -1.2}, {0.3, 0.1, 0.0, 1.0, 0.0}};
+  const Point3 hits[2] = {{3.0, -1.0, 2.0}, {-10.0, 8.0, -5.0}};
+  const Wire wires[2] = {{20.0, 5.0, 0.0, 0.0, 1.0},
+                         {-30.0, 12.0, 0.06 * 12.0 / 32.3, -0.06 * -30.0 / 32.3, std::sqrt(1 - 0.0036)}};
+  for (const auto& p : ps) {
+    Dual<5> pd[5];
+    for (int i = 0; i < 5; ++i) pd[i] = Dual<5>::variable(p[i], i);
+    const double sf = std::sin(p[kPhi0]), cf = std::cos(p[kPhi0]);
+    for (const Point3& h : hits) {
+      Dual<5> md[2];
+      silicon_prediction(pd, h, md);
+      double m[2], H[2][5];
+      silicon_prediction_jacobian(p, sf, cf, h, m, H);
+      for (int a = 0; a < 2; ++a) {
+        EXPECT_NEAR(m[a], md[a].v, 1e-12);
+        for (int i = 0; i < 5; ++i) EXPECT_NEAR(H[a][i], md[a].d[i], 1e-10 * (1 + std::fabs(md[a].d[i]))) << a << i;
+      }
+    }
+    for (const Wire& w : wires) {
+      const Dual<5> md = cdc_prediction(pd, w);
+      double H[5];
+      const double m = cdc_prediction_jacobian(p, sf, cf, w, H);
+      EXPECT_NEAR(m, md.v, 1e-12);
+      for (int i = 0; i < 5; ++i) EXPECT_NEAR(H[i], md.d[i], 1e-10 * (1 + std::fabs(md.d[i]))) << i;
+    }
   }
 }
 

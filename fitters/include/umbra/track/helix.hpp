@@ -82,6 +82,125 @@ UMBRA_HD inline void change_pivot(const T p[5], const Point3& from, const Point3
   out[kTanLambda] = p[kTanLambda];
 }
 
+/// change_pivot for plain doubles with its Jacobian J = d out / d p written out analytically (the
+/// hot path of the Kalman fit; tests/tracking/test_helix.cpp checks it against Dual<5>). Only
+/// (d0, phi0, omega) mix; z0' = z0 + s tanLambda; omega and tanLambda are unchanged. Returns the
+/// 3x3 block J3[i][j] = d(d0', phi0', s)/d(d0, phi0, omega); phi0' is wrapped into (-pi, pi].
+/// sf, cf: sin, cos of phi0 (the fit carries them along instead of recomputing them); also returns
+/// sin/cos of phi0'.
+struct PivotJacobian {
+  double a[3][3];  // rows d0', phi0', s; columns d0, phi0, omega
+  double s;        // transverse arc length
+  double tan_lambda;
+  double sin_phi, cos_phi;  // of the new phi0
+};
+UMBRA_HD inline void change_pivot_jacobian(const double p[5], double sf, double cf, const Point3& from,
+                                           const Point3& to, double out[5], PivotJacobian& J) {
+  const double d0 = p[kD0], w = p[kOmega];
+  const double ax = (from.x - to.x) + d0 * sf, ay = (from.y - to.y) - d0 * cf;
+  const double u = sf + w * ax, v = cf - w * ay;
+  const double U2 = u * u + v * v, U = sqrt(U2), iU = 1.0 / U;
+  const double q = ax * sf - ay * cf, A = ax * ax + ay * ay;
+  const double c = ax * cf + ay * sf;  // old closest point relative to the new pivot, along the track
+  const double d1 = (2.0 * q + w * A) / (U + 1.0);
+  const double s1 = u * iU, c1 = v * iU;
+  const double dsin = sf * c1 - cf * s1, dcos = cf * c1 + sf * s1;  // of dphi = phi - phi'
+  double dphi;
+  if (dcos > 0 && fabs(dsin) < 0.1 * dcos) {  // the usual short step: atan series, |x| < 0.1
+    const double x = dsin / dcos, x2 = x * x;
+    double sum = 1.0 / 17.0;
+    for (int k = 15; k >= 1; k -= 2) sum = 1.0 / k - x2 * sum;  // truncation < 0.1^19 / 19
+    dphi = x * sum;
+  } else {
+    dphi = atan2(dsin, dcos);
+  }
+  double s;
+  if (fabs(w) > 1e-7) {
+    s = dphi / w;  // absolute error ~ 1e-16 / |w|: below 1e-9 cm here
+  } else {  // nearly straight: chord projected on the mean direction (bisector), over sinc(dphi/2)
+    const double bx = cf + c1, by = sf + s1, nb = sqrt(bx * bx + by * by);
+    const double h = 0.5 * dphi;
+    const double cm = nb > 1e-6 ? bx / nb : cos(p[kPhi0] - h), sm = nb > 1e-6 ? by / nb : sin(p[kPhi0] - h);
+    const double sc = fabs(h) < 1e-3 ? 1.0 - h * h * (1.0 / 6.0) + h * h * h * h * (1.0 / 120.0) : sin(h) / h;
+    s = ((d1 * s1 - ax) * cm + (-d1 * c1 - ay) * sm) / sc;
+  }
+  double phi1 = p[kPhi0] - dphi;
+  const double pi = constants::pi;
+  if (phi1 > pi) phi1 -= 2 * pi;
+  else if (phi1 <= -pi) phi1 += 2 * pi;
+  const double t = p[kTanLambda];
+  out[kD0] = d1;
+  out[kPhi0] = phi1;
+  out[kOmega] = w;
+  out[kZ0] = p[kZ0] + s * t + (from.z - to.z);
+  out[kTanLambda] = t;
+  // d phi' and d U from u = sin + w ax, v = cos - w ay
+  const double iU2 = iU * iU, e = 1.0 + w * d0;
+  J.a[1][0] = -w * w * c * iU2;
+  J.a[1][1] = e * (1.0 + w * q) * iU2;
+  J.a[1][2] = c * iU2;
+  const double dU0 = w * (1.0 + w * q) * iU, dU1 = e * w * c * iU, dU2 = (q + w * A) * iU;
+  // d1 = N / (U + 1), N = 2 q + w A
+  const double iU1 = 1.0 / (U + 1.0);
+  J.a[0][0] = (2.0 + 2.0 * w * q - d1 * dU0) * iU1;
+  J.a[0][1] = (2.0 * c * e - d1 * dU1) * iU1;
+  J.a[0][2] = (A - d1 * dU2) * iU1;
+  // s = (phi - phi') / w, written without the 1/w; d s / d w from the closest-approach condition
+  J.a[2][0] = w * c * iU2;
+  J.a[2][1] = ((q - d0) + w * (A - d0 * q)) * iU2;
+  const double a = dphi;  // = w s
+  const double g = fabs(a) > 1e-2 ? (a - dsin) / (a * a) : a * (1.0 / 6.0) - a * a * a * (1.0 / 120.0);
+  J.a[2][2] = -(s * s * g + s * d1) * iU;
+  J.s = s, J.tan_lambda = t;
+  J.sin_phi = s1, J.cos_phi = c1;
+}
+
+UMBRA_HD inline void change_pivot_jacobian(const double p[5], const Point3& from, const Point3& to, double out[5],
+                                           PivotJacobian& J) {
+  change_pivot_jacobian(p, sin(p[kPhi0]), cos(p[kPhi0]), from, to, out, J);
+}
+
+/// C <- J C J^T for the Jacobian of change_pivot_jacobian (full symmetric 5x5 in C[5][5]).
+/// J's rows omega and tanLambda are unit rows, so only rows d0, phi0, z0 of M = J C are formed and
+/// only the upper triangle of M J^T is summed.
+UMBRA_HD inline void pivot_similarity(const PivotJacobian& J, double C[5][5]) {
+  const double t = J.tan_lambda, sj = J.s;
+  const double a00 = J.a[0][0], a01 = J.a[0][1], a02 = J.a[0][2];
+  const double a10 = J.a[1][0], a11 = J.a[1][1], a12 = J.a[1][2];
+  const double z0 = t * J.a[2][0], z1 = t * J.a[2][1], z2 = t * J.a[2][2];
+  double M0[5], M1[5], M3[5];
+  for (int j = 0; j < 5; ++j) {
+    const double c0 = C[0][j], c1 = C[1][j], c2 = C[2][j];
+    M0[j] = a00 * c0 + a01 * c1 + a02 * c2;
+    M1[j] = a10 * c0 + a11 * c1 + a12 * c2;
+    M3[j] = z0 * c0 + z1 * c1 + z2 * c2 + C[3][j] + sj * C[4][j];
+  }
+  const double c00 = a00 * M0[0] + a01 * M0[1] + a02 * M0[2];
+  const double c01 = a10 * M0[0] + a11 * M0[1] + a12 * M0[2];
+  const double c11 = a10 * M1[0] + a11 * M1[1] + a12 * M1[2];
+  const double c03 = z0 * M0[0] + z1 * M0[1] + z2 * M0[2] + M0[3] + sj * M0[4];
+  const double c13 = z0 * M1[0] + z1 * M1[1] + z2 * M1[2] + M1[3] + sj * M1[4];
+  const double c33 = z0 * M3[0] + z1 * M3[1] + z2 * M3[2] + M3[3] + sj * M3[4];
+  C[0][0] = c00, C[0][1] = C[1][0] = c01, C[1][1] = c11;
+  C[0][2] = C[2][0] = M0[2], C[1][2] = C[2][1] = M1[2], C[2][3] = C[3][2] = M3[2];
+  C[0][4] = C[4][0] = M0[4], C[1][4] = C[4][1] = M1[4], C[3][4] = C[4][3] = M3[4];
+  C[0][3] = C[3][0] = c03, C[1][3] = C[3][1] = c13, C[3][3] = c33;
+}
+
+/// (sin, cos) of phi + delta from those of phi: a short series for the small steps of a Kalman
+/// update (|delta| < 0.01: truncation below 1e-19), the library call otherwise.
+UMBRA_HD inline void rotate_angle(double& sf, double& cf, double phi_new, double delta) {
+  if (fabs(delta) < 1e-2) {
+    const double d2 = delta * delta;
+    const double sd = delta * (1.0 - d2 * (1.0 / 6.0) * (1.0 - d2 * (1.0 / 20.0) * (1.0 - d2 * (1.0 / 42.0))));
+    const double cd = 1.0 - d2 * 0.5 * (1.0 - d2 * (1.0 / 12.0) * (1.0 - d2 * (1.0 / 30.0) * (1.0 - d2 / 56.0)));
+    const double s = sf * cd + cf * sd, c = cf * cd - sf * sd;
+    sf = s, cf = c;
+  } else {
+    sf = sin(phi_new), cf = cos(phi_new);
+  }
+}
+
 /// Smallest positive transverse arc length at which the helix reaches cylindrical radius r;
 /// false when it never does (curls inside, or runs parallel).
 UMBRA_HD inline bool arc_to_radius(const double p[5], const Point3& pivot, double r, double& s_out) {

@@ -8,11 +8,15 @@
 //     smoother), give unbiased residuals at every hit; from these the weights of both left/right
 //     candidates of each drift distance and of every silicon point are recomputed at the next
 //     temperature (100 -> 0.1, reference/belle2.md) with a p = 1e-3 cut-off that down-weights
-//     outliers. The first pass takes the side of each drift distance from the filter's prediction;
-//  3. propagation between measurements = analytic change of the helix pivot (helix.hpp) with its
-//     exact Jacobian (Dual<5>); material as thin scatterers at the crossings of beam pipe, PXD,
-//     SVD, CDC wall and lumped CDC gas per layer: Highland noise on (phi0, tanLambda, omega) and
-//     mean energy loss for the mass hypothesis (material.hpp, the simulation's own model);
+//     outliers. The first pass takes the side of each drift distance from the filter's prediction.
+//     The smoother needs only the measurement-space projection of the combined state, so it solves
+//     with a Cholesky factor of (Cf + Cb) instead of inverting it;
+//  3. propagation between measurements = analytic change of the helix pivot with its Jacobian
+//     written out (change_pivot_jacobian, checked against Dual<5> in test_helix); material as thin
+//     scatterers at the crossings of beam pipe, PXD, SVD, CDC wall and lumped CDC gas per layer:
+//     Highland noise on (phi0, tanLambda, omega) and mean energy loss for the mass hypothesis
+//     (material.hpp, the simulation's own model). The surfaces (hit pivots on the wires, material
+//     crossings) are found once, in the first pass, and reused by every later pass;
 //  4. the backward filter's final state, carried through the inner material to the pivot (0,0,0),
 //     is the result: perigee parameters, covariance, chi2 and ndf (sum of weights x dim - 5).
 
@@ -69,13 +73,16 @@ struct MaterialNode {
 struct Work {
   HitData hit[max_hits_per_track];
   double fx[max_hits_per_track][5];   // forward predictions (incl. the material at the hit)
+  double fsc[max_hits_per_track][2];  // sin, cos of their phi0
   double fc[max_hits_per_track][15];
   Point3 pivot[max_hits_per_track];
   double own_x0[max_hits_per_track];  // material lumped at the hit (silicon layer, CDC gas)
   double w[max_hits_per_track][2];    // DAF weights: CDC (+, -) sides; silicon [0]
   double w_next[max_hits_per_track][2];
-  MaterialNode mat[n_material_cylinders];
-  int n_hits = 0, n_mat = 0;
+  MaterialNode mat[n_material_cylinders];    // between hits, found by the first forward pass
+  MaterialNode inner[n_material_cylinders];  // inside the first hit, found by the first backward pass
+  int n_hits = 0, n_mat = 0, n_inner = 0;
+  bool surfaces_known = false;  // mat, inner, pivot, own_x0 filled (later passes reuse them)
 };
 
 UMBRA_HD inline double wrap_angle(double a) {
@@ -85,22 +92,32 @@ UMBRA_HD inline double wrap_angle(double a) {
   return a;
 }
 
-/// x, C at `from` -> at `to`; s = transverse arc length travelled.
-UMBRA_HD inline bool propagate(double x[5], Mat5& C, Point3& from, const Point3& to, double& s) {
-  Dual<5> xd[5], out[5], sd;
-  for (int i = 0; i < 5; ++i) xd[i] = Dual<5>::variable(x[i], i);
-  change_pivot(xd, from, to, out, sd);
-  double J[5][5];
-  for (int i = 0; i < 5; ++i) {
-    x[i] = out[i].v;
-    for (int j = 0; j < 5; ++j) J[i][j] = out[i].d[j];
-  }
-  similarity(J, C);
-  s = sd.v;
+/// x, C at `from` -> at `to`; J.s = transverse arc length travelled.
+/// sc: sin, cos of x[kPhi0], carried along (updated here).
+UMBRA_HD inline bool propagate(double x[5], double sc[2], Mat5& C, Point3& from, const Point3& to, PivotJacobian& J) {
+  double out[5];
+  change_pivot_jacobian(x, sc[0], sc[1], from, to, out, J);
+  sc[0] = J.sin_phi, sc[1] = J.cos_phi;
+  pivot_similarity(J, C.a);
   from = to;
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < 5; ++i) {
+    x[i] = out[i];
     if (!is_finite(x[i])) return false;
+  }
   return true;
+}
+
+/// The wire's point at the track's height (two fixed-point steps; the stereo tilt moves the wire
+/// by tan(stereo) dz, so the second step leaves < 1e-3 cm), as in measurement.hpp's cdc_pivot.
+UMBRA_HD inline Point3 wire_pivot(const double x[5], const double sc[2], const Point3& from, const Wire& w) {
+  Point3 piv = w.at(from.z + x[kZ0]);
+  double q[5];
+  PivotJacobian J;
+  for (int it = 0; it < 2; ++it) {
+    change_pivot_jacobian(x, sc[0], sc[1], from, piv, q, J);
+    piv = w.at(piv.z + q[kZ0]);
+  }
+  return piv;
 }
 
 /// Thin scatterer at the pivot: Highland noise on phi0, tanLambda and omega (omega = qcB/(p cos
@@ -111,7 +128,7 @@ UMBRA_HD inline void add_material(double x[5], Mat5& C, Material m, double x_ove
   const double t = x[kTanLambda], w = x[kOmega];
   const double pt = pt_of(w, b), p = pt * sqrt(1 + t * t);
   const double e = sqrt(p * p + mass * mass), beta = p / e;
-  const double th2 = highland(x_over_x0, p, beta) * highland(x_over_x0, p, beta);
+  const double th = highland(x_over_x0, p, beta), th2 = th * th;
   const double a = 1 + t * t;
   C.a[kPhi0][kPhi0] += th2 * a;
   C.a[kTanLambda][kTanLambda] += th2 * a * a;
@@ -268,15 +285,16 @@ struct FitTrackStep {
     if (!load(h0, int(nh), wk)) return fail(t, FitStatus::bad_input);
     double x[5];
     if (!detail::seed(wk, geo, x)) return fail(t, FitStatus::seed_failed);
+    double sc[2] = {sin(x[kPhi0]), cos(x[kPhi0])};
     const double mass = mass_of(opt.hypothesis);
     Mat5 C;
     double chi2 = 0;
     const int n_iter = 1 + opt.n_temperatures;
     for (int it = 0; it < n_iter; ++it) {
       detail::initial_cov(x, C);
-      if (!forward(wk, x, C, it == 0, mass)) return fail(t, FitStatus::diverged);
+      if (!forward(wk, x, sc, C, it == 0, mass)) return fail(t, FitStatus::diverged);
       const double T = it + 1 < n_iter ? opt.temperatures[it] : 0;
-      if (!backward(wk, x, C, T, mass, chi2)) return fail(t, FitStatus::diverged);
+      if (!backward(wk, x, sc, C, T, mass, chi2)) return fail(t, FitStatus::diverged);
       if (T > 0)
         for (int k = 0; k < wk.n_hits; ++k) wk.w[k][0] = wk.w_next[k][0], wk.w[k][1] = wk.w_next[k][1];
     }
@@ -340,21 +358,26 @@ struct FitTrackStep {
     return true;
   }
 
-  /// Measurement update of hit k at the current pivot with weights w (both sides for CDC).
-  /// hard: take the side of the drift distance from the prediction (first pass).
-  UMBRA_HD bool update(detail::Work& wk, int k, double x[5], Mat5& C, bool hard, double& chi2) const {
+  /// Measurement update of hit k at the current pivot with weights w (both sides for CDC);
+  /// sc = sin, cos of x[kPhi0] (kept up to date). hard: take the side of the drift distance from
+  /// the prediction (first pass).
+  UMBRA_HD bool update(detail::Work& wk, int k, double x[5], double sc[2], Mat5& C, bool hard, double& chi2) const {
+    const double phi = x[kPhi0];
+    if (!measure(wk, k, x, sc[0], sc[1], C, hard, chi2)) return false;
+    rotate_angle(sc[0], sc[1], x[kPhi0], x[kPhi0] - phi);
+    return true;
+  }
+  UMBRA_HD bool measure(detail::Work& wk, int k, double x[5], double sf, double cf, Mat5& C, bool hard,
+                        double& chi2) const {
     const detail::HitData& h = wk.hit[k];
-    Dual<5> xd[5];
-    for (int i = 0; i < 5; ++i) xd[i] = Dual<5>::variable(x[i], i);
     if (h.detector == 3) {
-      const Dual<5> m = cdc_prediction(xd, h.wire);
-      if (hard) wk.w[k][0] = m.v >= 0 ? 1 : 0, wk.w[k][1] = m.v >= 0 ? 0 : 1;
+      double H[1][5];
+      const double m = cdc_prediction_jacobian(x, sf, cf, h.wire, H[0]);
+      if (hard) wk.w[k][0] = m >= 0 ? 1 : 0, wk.w[k][1] = m >= 0 ? 0 : 1;
       const double ws = wk.w[k][0] + wk.w[k][1];
       if (ws < 1e-9) return true;
       const double meas = (wk.w[k][0] - wk.w[k][1]) * h.drift / ws;
-      const double r[1] = {meas - m.v}, V[1][1] = {{h.sigma_a * h.sigma_a / ws}};
-      double H[1][5];
-      for (int i = 0; i < 5; ++i) H[0][i] = m.d[i];
+      const double r[1] = {meas - m}, V[1][1] = {{h.sigma_a * h.sigma_a / ws}};
       const double c = kalman_update<1>(x, C, r, H, V);
       if (c < 0) return false;
       chi2 += c;
@@ -362,62 +385,69 @@ struct FitTrackStep {
     }
     const double ws = wk.w[k][0];
     if (ws < 1e-9) return true;
-    Dual<5> m[2];
-    silicon_prediction(xd, h.pos, m);
-    const double r[2] = {-m[0].v, -m[1].v};
+    double m[2], H[2][5];
+    silicon_prediction_jacobian(x, sf, cf, h.pos, m, H);
+    const double r[2] = {-m[0], -m[1]};
     const double V[2][2] = {{h.sigma_a * h.sigma_a / ws, 0}, {0, h.sigma_b * h.sigma_b / ws}};
-    double H[2][5];
-    for (int i = 0; i < 5; ++i) H[0][i] = m[0].d[i], H[1][i] = m[1].d[i];
     const double c = kalman_update<2>(x, C, r, H, V);
     if (c < 0) return false;
     chi2 += c;
     return true;
   }
 
-  /// Forward filter from the perigee (pivot 0) outward; stores predictions at every hit.
-  UMBRA_HD bool forward(detail::Work& wk, double x[5], Mat5& C, bool hard, double mass) const {
+  /// Forward filter from the perigee (pivot 0) outward; stores predictions at every hit. The
+  /// first call also finds the surfaces (material crossings, wire pivots) that later passes reuse.
+  UMBRA_HD bool forward(detail::Work& wk, double x[5], double sc[2], Mat5& C, bool hard, double mass) const {
     Point3 P{};
     double r_prev = -1, s, dummy = 0;
     bool in_cdc = false;
-    wk.n_mat = 0;
+    const bool find = !wk.surfaces_known;
+    if (find) wk.n_mat = 0;
+    int im = 0;
+    PivotJacobian J;
     for (int k = 0; k < wk.n_hits; ++k) {
       const detail::HitData& h = wk.hit[k];
-      if (k > 0 && opt.material) {
+      if (find && k > 0 && opt.material) {
         for (int c = 0; c < n_material_cylinders; ++c) {
           const MaterialCylinderInfo mc = material_cylinder(geo, c);
           if (!(mc.radius > r_prev + 1e-3 && mc.radius < h.radius - 1e-3)) continue;
           if (!arc_to_radius(x, P, mc.radius, s)) continue;
           double px, py, pz;
           helix_position(x, P, s, px, py, pz);
-          if (!detail::propagate(x, C, P, Point3{px, py, pz}, s)) return false;
+          if (!detail::propagate(x, sc, C, P, Point3{px, py, pz}, J)) return false;
           const double x0 = mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py);
           detail::add_material(x, C, mc.material, x0, mass, geo.b_field, true);
           wk.mat[wk.n_mat++] = {P, x0, mc.material, k};
           if (mc.material == Material::carbon) in_cdc = true;
         }
       }
-      Point3 target = h.pos;
-      if (h.detector == 3) {
-        double q[5];
-        target = cdc_pivot(x, P, h.wire, q, s);
+      for (; !find && im < wk.n_mat && wk.mat[im].before_hit == k; ++im) {
+        if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
+        detail::add_material(x, C, wk.mat[im].material, wk.mat[im].x_over_x0, mass, geo.b_field, true);
       }
-      if (!detail::propagate(x, C, P, target, s)) return false;
-      double own = 0;
+      Point3 target = find ? (h.detector == 3 ? detail::wire_pivot(x, sc, P, h.wire) : h.pos) : wk.pivot[k];
+      if (!detail::propagate(x, sc, C, P, target, J)) return false;
       if (opt.material) {
-        if (h.detector != 3) {
-          const double x0 = h.detector == 1 ? geo.pxd[h.layer].x_over_x0 : geo.svd[h.layer].x_over_x0;
-          own = x0 * path_factor(x[kPhi0], x[kTanLambda], P.x, P.y);
-        } else if (in_cdc) {
-          own = fabs(s) * sqrt(1 + x[kTanLambda] * x[kTanLambda]) / geo.cdc_x0;
+        if (find) {
+          double own = 0;
+          if (h.detector != 3) {
+            const double x0 = h.detector == 1 ? geo.pxd[h.layer].x_over_x0 : geo.svd[h.layer].x_over_x0;
+            own = x0 * path_factor(x[kPhi0], x[kTanLambda], P.x, P.y);
+          } else if (in_cdc) {
+            own = fabs(J.s) * sqrt(1 + x[kTanLambda] * x[kTanLambda]) / geo.cdc_x0;
+          }
+          wk.own_x0[k] = own;
         }
-        detail::add_material(x, C, h.detector == 3 ? Material::cdc_gas : Material::silicon, own, mass, geo.b_field,
-                             true);
+        detail::add_material(x, C, h.detector == 3 ? Material::cdc_gas : Material::silicon, wk.own_x0[k], mass,
+                             geo.b_field, true);
+      } else if (find) {
+        wk.own_x0[k] = 0;
       }
-      wk.own_x0[k] = own;
-      wk.pivot[k] = P;
+      if (find) wk.pivot[k] = P;
       for (int i = 0; i < 5; ++i) wk.fx[k][i] = x[i];
+      wk.fsc[k][0] = sc[0], wk.fsc[k][1] = sc[1];
       pack(C, wk.fc[k]);
-      if (!update(wk, k, x, C, hard, dummy)) return false;
+      if (!update(wk, k, x, sc, C, hard, dummy)) return false;
       r_prev = h.radius;
       in_cdc = in_cdc || h.detector == 3;
     }
@@ -426,95 +456,111 @@ struct FitTrackStep {
 
   /// Backward filter inward with the two-filter smoother; computes the next DAF weights at
   /// temperature T (> 0) and ends with the perigee state in x, C.
-  UMBRA_HD bool backward(detail::Work& wk, double x[5], Mat5& C, double T, double mass, double& chi2) const {
+  UMBRA_HD bool backward(detail::Work& wk, double x[5], double sc[2], Mat5& C, double T, double mass,
+                         double& chi2) const {
     for (int i = 0; i < 5; ++i)
       for (int j = 0; j < 5; ++j) C.a[i][j] = i == j ? C.a[i][i] * 1e4 : 0.0;
     Point3 P = wk.pivot[wk.n_hits - 1];
-    double s;
+    PivotJacobian J;
     int im = wk.n_mat - 1;
     chi2 = 0;
     for (int k = wk.n_hits - 1; k >= 0; --k) {
       const detail::HitData& h = wk.hit[k];
-      if (!detail::propagate(x, C, P, wk.pivot[k], s)) return false;
+      if (!detail::propagate(x, sc, C, P, wk.pivot[k], J)) return false;
       if (T > 0) daf(wk, k, x, C, T);
-      if (!update(wk, k, x, C, false, chi2)) return false;
+      if (!update(wk, k, x, sc, C, false, chi2)) return false;
       if (opt.material)
         detail::add_material(x, C, h.detector == 3 ? Material::cdc_gas : Material::silicon, wk.own_x0[k], mass,
                              geo.b_field, false);
       for (; im >= 0 && wk.mat[im].before_hit == k; --im) {
-        if (!detail::propagate(x, C, P, wk.mat[im].pivot, s)) return false;
+        if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
         detail::add_material(x, C, wk.mat[im].material, wk.mat[im].x_over_x0, mass, geo.b_field, false);
       }
     }
     // material inside the first hit, outermost first, then the perigee
     if (opt.material) {
-      const double r0 = wk.hit[0].radius;
-      for (int c = n_material_cylinders - 1; c >= 0; --c) {
-        const MaterialCylinderInfo mc = material_cylinder(geo, c);
-        if (!(mc.radius < r0 - 1e-3)) continue;
-        double q[5];
-        change_pivot(x, P, Point3{}, q, s);
-        if (!arc_to_radius(q, Point3{}, mc.radius, s)) continue;
-        double px, py, pz;
-        helix_position(q, Point3{}, s, px, py, pz);
-        if (!detail::propagate(x, C, P, Point3{px, py, pz}, s)) return false;
-        const double x0 = mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py);
-        detail::add_material(x, C, mc.material, x0, mass, geo.b_field, false);
+      if (!wk.surfaces_known) {
+        wk.n_inner = 0;
+        const double r0 = wk.hit[0].radius;
+        for (int c = n_material_cylinders - 1; c >= 0; --c) {
+          const MaterialCylinderInfo mc = material_cylinder(geo, c);
+          if (!(mc.radius < r0 - 1e-3)) continue;
+          double q[5], s;
+          change_pivot(x, P, Point3{}, q, s);
+          if (!arc_to_radius(q, Point3{}, mc.radius, s)) continue;
+          double px, py, pz;
+          helix_position(q, Point3{}, s, px, py, pz);
+          if (!detail::propagate(x, sc, C, P, Point3{px, py, pz}, J)) return false;
+          const double x0 = mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py);
+          detail::add_material(x, C, mc.material, x0, mass, geo.b_field, false);
+          wk.inner[wk.n_inner++] = {P, x0, mc.material, 0};
+        }
+      } else {
+        for (int i = 0; i < wk.n_inner; ++i) {
+          if (!detail::propagate(x, sc, C, P, wk.inner[i].pivot, J)) return false;
+          detail::add_material(x, C, wk.inner[i].material, wk.inner[i].x_over_x0, mass, geo.b_field, false);
+        }
       }
     }
-    return detail::propagate(x, C, P, Point3{}, s);
+    wk.surfaces_known = true;
+    return detail::propagate(x, sc, C, P, Point3{}, J);
   }
 
-  /// Unbiased smoothed state at hit k (backward prediction x, C combined with the stored forward
-  /// prediction) -> DAF weights of the hit's candidates at temperature T.
+  /// Unbiased smoothed state at hit k (backward prediction xb, Cb combined with the stored forward
+  /// prediction xf, Cf) -> DAF weights of the hit's candidates at temperature T. Only H xs and
+  /// H Cs H^T are needed: with S = Cf + Cb = L L^T, xs = xf + Cf S^-1 (xb - xf) and
+  /// H Cs H^T = H Cf H^T - g^T S^-1 g, g = Cf H^T (two triangular solves each, no inverse).
   UMBRA_HD void daf(detail::Work& wk, int k, const double xb[5], const Mat5& Cb, double T) const {
-    Mat5 Cf, S, Si;
+    Mat5 Cf;
     unpack(wk.fc[k], Cf);
-    for (int i = 0; i < 5; ++i)
-      for (int j = 0; j < 5; ++j) S.a[i][j] = Cf.a[i][j] + Cb.a[i][j];
+    double L[5][5];
+    const bool ok = cholesky(Cf, Cb, L);
     double xs[5];
-    Mat5 Cs = Cf;
     for (int i = 0; i < 5; ++i) xs[i] = wk.fx[k][i];
-    if (invert_spd(S, Si)) {
-      double K[5][5], dx[5];
-      for (int i = 0; i < 5; ++i) dx[i] = xb[i] - wk.fx[k][i];
-      dx[kPhi0] = detail::wrap_angle(dx[kPhi0]);
+    if (ok) {
+      double y[5];
+      for (int i = 0; i < 5; ++i) y[i] = xb[i] - wk.fx[k][i];
+      y[kPhi0] = detail::wrap_angle(y[kPhi0]);
+      cholesky_solve(L, y);
       for (int i = 0; i < 5; ++i)
-        for (int j = 0; j < 5; ++j) {
-          double a = 0;
-          for (int l = 0; l < 5; ++l) a += Cf.a[i][l] * Si.a[l][j];
-          K[i][j] = a;
-        }
-      for (int i = 0; i < 5; ++i)
-        for (int j = 0; j < 5; ++j) xs[i] += K[i][j] * dx[j];
-      for (int i = 0; i < 5; ++i)
-        for (int j = 0; j < 5; ++j) {
-          double a = 0;
-          for (int l = 0; l < 5; ++l) a += K[i][l] * Cf.a[l][j];
-          Cs.a[i][j] = Cf.a[i][j] - a;
-        }
+        for (int j = 0; j < 5; ++j) xs[i] += Cf.a[i][j] * y[j];
     }
     const detail::HitData& h = wk.hit[k];
-    Dual<5> xd[5];
-    for (int i = 0; i < 5; ++i) xd[i] = Dual<5>::variable(xs[i], i);
+    double sf = wk.fsc[k][0], cf = wk.fsc[k][1];
+    rotate_angle(sf, cf, xs[kPhi0], xs[kPhi0] - wk.fx[k][kPhi0]);
+    double m[2] = {0, 0}, H[2][5];
+    int dim;
     if (h.detector == 3) {
-      const Dual<5> m = cdc_prediction(xd, h.wire);
-      double R = h.sigma_a * h.sigma_a;
-      for (int i = 0; i < 5; ++i)
-        for (int j = 0; j < 5; ++j) R += m.d[i] * Cs.a[i][j] * m.d[j];
-      const double c[2] = {(h.drift - m.v) * (h.drift - m.v) / R, (-h.drift - m.v) * (-h.drift - m.v) / R};
+      m[0] = cdc_prediction_jacobian(xs, sf, cf, h.wire, H[0]);
+      dim = 1;
+    } else {
+      silicon_prediction_jacobian(xs, sf, cf, h.pos, m, H);
+      dim = 2;
+    }
+    // R = V + H Cs H^T
+    double g[2][5], z[2][5], R[2][2] = {{h.sigma_a * h.sigma_a, 0}, {0, h.sigma_b * h.sigma_b}};
+    for (int a = 0; a < dim; ++a)
+      for (int i = 0; i < 5; ++i) {
+        double v = 0;
+        for (int j = 0; j < 5; ++j) v += Cf.a[i][j] * H[a][j];
+        g[a][i] = z[a][i] = v;
+      }
+    for (int a = 0; a < dim; ++a)
+      if (ok) cholesky_solve(L, z[a]);
+    for (int a = 0; a < dim; ++a)
+      for (int b = 0; b < dim; ++b) {
+        double v = 0;
+        for (int i = 0; i < 5; ++i) v += H[a][i] * g[b][i] - (ok ? g[a][i] * z[b][i] : 0.0);
+        R[a][b] += v;
+      }
+    if (dim == 1) {
+      const double c[2] = {(h.drift - m[0]) * (h.drift - m[0]) / R[0][0],
+                           (-h.drift - m[0]) * (-h.drift - m[0]) / R[0][0]};
       detail::daf_weights(c, 2, opt.chi2_cut_1d, T, wk.w_next[k]);
       return;
     }
-    Dual<5> m[2];
-    silicon_prediction(xd, h.pos, m);
-    double R[2][2] = {{h.sigma_a * h.sigma_a, 0}, {0, h.sigma_b * h.sigma_b}};
-    for (int a = 0; a < 2; ++a)
-      for (int b = 0; b < 2; ++b)
-        for (int i = 0; i < 5; ++i)
-          for (int j = 0; j < 5; ++j) R[a][b] += m[a].d[i] * Cs.a[i][j] * m[b].d[j];
     const double det = R[0][0] * R[1][1] - R[0][1] * R[1][0];
-    const double c = (m[0].v * m[0].v * R[1][1] - 2 * m[0].v * m[1].v * R[0][1] + m[1].v * m[1].v * R[0][0]) / det;
+    const double c = (m[0] * m[0] * R[1][1] - 2 * m[0] * m[1] * R[0][1] + m[1] * m[1] * R[0][0]) / det;
     detail::daf_weights(&c, 1, opt.chi2_cut_2d, T, wk.w_next[k]);
     wk.w_next[k][1] = 0;
   }

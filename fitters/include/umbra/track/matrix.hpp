@@ -75,51 +75,84 @@ UMBRA_HD inline bool invert_spd(const Mat5& A, Mat5& inv) {
   return true;
 }
 
+/// Cholesky factor L (lower) of A + B (both symmetric 5x5); false when not positive definite.
+UMBRA_HD inline bool cholesky(const Mat5& A, const Mat5& B, double L[5][5]) {
+  for (int j = 0; j < 5; ++j) {
+    double d = A.a[j][j] + B.a[j][j];
+    for (int k = 0; k < j; ++k) d -= L[j][k] * L[j][k];
+    if (!(d > 0)) return false;
+    L[j][j] = sqrt(d);
+    const double inv = 1.0 / L[j][j];
+    for (int i = j + 1; i < 5; ++i) {
+      double s = A.a[i][j] + B.a[i][j];
+      for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k];
+      L[i][j] = s * inv;
+    }
+  }
+  return true;
+}
+/// y <- (L L^T)^-1 y.
+UMBRA_HD inline void cholesky_solve(const double L[5][5], double y[5]) {
+  for (int i = 0; i < 5; ++i) {
+    double s = y[i];
+    for (int k = 0; k < i; ++k) s -= L[i][k] * y[k];
+    y[i] = s / L[i][i];
+  }
+  for (int i = 4; i >= 0; --i) {
+    double s = y[i];
+    for (int k = i + 1; k < 5; ++k) s -= L[k][i] * y[k];
+    y[i] = s / L[i][i];
+  }
+}
+
 /// Kalman update with an m-dimensional measurement (m = 1 or 2): residual r = meas - h(x),
 /// H its 5-column Jacobian, V the measurement covariance. Returns chi2 increment, -1 on failure.
+/// C stays symmetric: only its upper triangle is computed, then mirrored.
 template <int M>
 UMBRA_HD inline double kalman_update(double x[5], Mat5& C, const double r[M], const double H[M][5],
                                      const double V[M][M]) {
-  double CHt[5][M];
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < M; ++j) {
+  double CHt[M][5];  // (C H^T)^T
+  for (int j = 0; j < M; ++j)
+    for (int i = 0; i < 5; ++i) {
       double s = 0;
       for (int k = 0; k < 5; ++k) s += C.a[i][k] * H[j][k];
-      CHt[i][j] = s;
+      CHt[j][i] = s;
     }
   double S[M][M];
   for (int i = 0; i < M; ++i)
     for (int j = 0; j < M; ++j) {
       double s = V[i][j];
-      for (int k = 0; k < 5; ++k) s += H[i][k] * CHt[k][j];
+      for (int k = 0; k < 5; ++k) s += H[i][k] * CHt[j][k];
       S[i][j] = s;
     }
   double Si[M][M];
-  if (M == 1) {
+  if constexpr (M == 1) {
     if (!(S[0][0] > 0)) return -1;
     Si[0][0] = 1.0 / S[0][0];
   } else {
-    const double det = S[0][0] * S[M - 1][M - 1] - S[0][M - 1] * S[M - 1][0];
+    const double det = S[0][0] * S[1][1] - S[0][1] * S[1][0];
     if (!(det > 0)) return -1;
-    Si[0][0] = S[M - 1][M - 1] / det, Si[M - 1][M - 1] = S[0][0] / det;
-    Si[0][M - 1] = -S[0][M - 1] / det, Si[M - 1][0] = -S[M - 1][0] / det;
+    const double id = 1.0 / det;
+    Si[0][0] = S[1][1] * id, Si[1][1] = S[0][0] * id;
+    Si[0][1] = -S[0][1] * id, Si[1][0] = -S[1][0] * id;
   }
-  double K[5][M];
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < M; ++j) {
+  double K[M][5];  // gain, transposed
+  for (int j = 0; j < M; ++j)
+    for (int i = 0; i < 5; ++i) {
       double s = 0;
-      for (int k = 0; k < M; ++k) s += CHt[i][k] * Si[k][j];
-      K[i][j] = s;
+      for (int k = 0; k < M; ++k) s += CHt[k][i] * Si[k][j];
+      K[j][i] = s;
     }
   for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < M; ++j) x[i] += K[i][j] * r[j];
+    for (int j = 0; j < M; ++j) x[i] += K[j][i] * r[j];
   for (int i = 0; i < 5; ++i)
     for (int j = i; j < 5; ++j) {
       double s = 0;
-      for (int k = 0; k < M; ++k) s += K[i][k] * CHt[j][k];
+      for (int k = 0; k < M; ++k) s += K[k][i] * CHt[k][j];
       C.a[i][j] -= s;
-      C.a[j][i] = C.a[i][j];
     }
+  for (int i = 1; i < 5; ++i)
+    for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
   double chi2 = 0;
   for (int i = 0; i < M; ++i)
     for (int j = 0; j < M; ++j) chi2 += r[i] * Si[i][j] * r[j];

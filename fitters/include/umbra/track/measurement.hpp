@@ -48,6 +48,39 @@ UMBRA_HD inline T cdc_prediction(const T p[5], const Wire& w) {
   return (qx * nx + qy * ny + qz * nz) / sqrt(nx * nx + ny * ny + nz * nz);
 }
 
+/// silicon_prediction for doubles with its 2x5 Jacobian H written out (sf, cf: sin, cos of phi0).
+UMBRA_HD inline void silicon_prediction_jacobian(const double p[5], double sf, double cf, const Point3& hit,
+                                                 double m[2], double H[2][5]) {
+  const double ir = 1.0 / sqrt(hit.x * hit.x + hit.y * hit.y);
+  const double nx = hit.x * ir, ny = hit.y * ir;
+  const double d0 = p[kD0], t = p[kTanLambda];
+  const double un = cf * nx + sf * ny, g = sf * nx - cf * ny;  // d un/d phi = -g, d g/d phi = un
+  const double iun = 1.0 / un;
+  const double lambda = -d0 * g * iun;
+  const double dl0 = -g * iun, dl1 = -d0 * (un * un + g * g) * iun * iun;
+  m[0] = -d0 * un + lambda * g;
+  m[1] = p[kZ0] + lambda * t;
+  H[0][0] = -un + g * dl0, H[0][1] = d0 * g + lambda * un + g * dl1, H[0][2] = 0, H[0][3] = 0, H[0][4] = 0;
+  H[1][0] = t * dl0, H[1][1] = t * dl1, H[1][2] = 0, H[1][3] = 1, H[1][4] = lambda;
+}
+
+/// cdc_prediction for doubles with its 1x5 Jacobian H written out (sf, cf: sin, cos of phi0).
+UMBRA_HD inline double cdc_prediction_jacobian(const double p[5], double sf, double cf, const Wire& w, double H[5]) {
+  const double d0 = p[kD0], z0 = p[kZ0], t = p[kTanLambda];
+  const double nx = sf * w.dz - t * w.dy, ny = t * w.dx - cf * w.dz, nz = cf * w.dy - sf * w.dx;
+  const double e = cf * w.dx + sf * w.dy;  // d nz / d phi = -e, d e / d phi = nz
+  const double D = d0 * (w.dz - t * e) + z0 * nz;
+  const double nn = nx * nx + ny * ny + nz * nz, in = 1.0 / sqrt(nn), m = D * in;
+  const double dD1 = -d0 * t * nz - z0 * e, dnn1 = 2.0 * (w.dz * (nx * cf + ny * sf) - nz * e);
+  const double dD4 = -d0 * e, dnn4 = 2.0 * (ny * w.dx - nx * w.dy);
+  H[0] = (w.dz - t * e) * in;
+  H[1] = (dD1 - 0.5 * m * dnn1 * in) * in;
+  H[2] = 0;
+  H[3] = nz * in;
+  H[4] = (dD4 - 0.5 * m * dnn4 * in) * in;
+  return m;
+}
+
 /// Pivot on wire `w` for the track `p` at pivot `from`: the wire's point at the track's height
 /// there (two passes; the stereo tilt moves the wire by tan(stereo) dz). Returns the state at it.
 UMBRA_HD inline Point3 cdc_pivot(const double p[5], const Point3& from, const Wire& w, double out[5], double& s) {
