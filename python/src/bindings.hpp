@@ -13,5 +13,6 @@ void bind_backends(nb::module_& m);
 void bind_ecl(nb::module_& m);
 void bind_sim(nb::module_& m);
 void bind_reco(nb::module_& m);
+void bind_scan(nb::module_& m);
 
 }  // namespace umbra::python

@@ -11,4 +11,5 @@ NB_MODULE(_core, m) {
   bind_ecl(m);
   bind_sim(m);
   bind_reco(m);
+  bind_scan(m);
 }

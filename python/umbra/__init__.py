@@ -40,6 +40,7 @@ from ._core import (
 from . import _groups  # noqa: F401  (adds from_arrays/to_awkward/to_pandas/event to the classes)
 from ._groups import GROUP_TYPES, make_group
 from ._reco import Reconstruction, reconstruct
+from ._scan import scan
 from ._sim import cross_section, simulate
 
 __version__ = "0.1.0"
@@ -50,5 +51,5 @@ __all__ = [
     "backends", "cuda_device_count", "cuda_device_description", "thread_count", "set_thread_count",
     "read_events", "write_events", "read_group", "make_group", "digit_kinematics", "ecl_geometry",
     "Tracks", "Vertices", "SimulationOptions", "simulate", "cross_section", "process_names",
-    "reconstruct", "Reconstruction",
+    "reconstruct", "Reconstruction", "scan",
 ]
