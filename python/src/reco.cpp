@@ -1,6 +1,6 @@
-// Reconstruction steps on either backend: the bulk Kalman track fit (/tracks, CPU and CUDA) and
-// the displaced-vertex finder (/vertices, CPU). Results are group objects whose columns are numpy
-// views, like the input groups.
+// Reconstruction steps on either backend: ECL clustering (/ecl/showers), the bulk Kalman track
+// fit (/tracks) and the displaced-vertex finder (/vertices), each on CPU or CUDA. Results are
+// group objects whose columns are numpy views, like the input groups.
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/unique_ptr.h>
 
@@ -11,13 +11,16 @@
 #include "bindings.hpp"
 #include "group_binding.hpp"
 #include "umbra/core/error.hpp"
+#include "umbra/cpu/ecl_clustering.hpp"
 #include "umbra/cpu/track_fit.hpp"
 #include "umbra/cpu/vertex_finder.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
 #include "umbra/track/tracks.hpp"
 #include "umbra/vertex/vertices.hpp"
 #ifdef UMBRA_WITH_CUDA
+#include "umbra/cuda/ecl_clustering.hpp"
 #include "umbra/cuda/track_fit.hpp"
+#include "umbra/cuda/vertex_finder.hpp"
 #endif
 
 namespace umbra::python {
@@ -65,13 +68,19 @@ nb::tuple fit_tracks(const TrackerHits& hits, const std::string& backend, const 
 }
 
 nb::tuple find_vertices(const track::Tracks& tracks, const std::string& backend, bool displaced_only) {
-  if (parse_backend(backend) != Backend::Cpu)
-    throw OptionsError("backend 'cuda': the vertex finder runs on the CPU backend only");
+  const Backend b = parse_backend(backend);
   const vertex::Options o = displaced_only ? vertex::Options::displaced() : vertex::Options{};
   auto r = std::make_unique<vertex::Result>();
   {
     nb::gil_scoped_release release;
-    *r = cpu::find_vertices(tracks, o);
+    if (b == Backend::Cpu) {
+      *r = cpu::find_vertices(tracks, o);
+    } else {
+#ifdef UMBRA_WITH_CUDA
+      cuda::Context ctx;
+      *r = cuda::find_vertices(ctx, tracks, o);
+#endif
+    }
   }
   nb::dict d;
   d["events"] = r->summary.events, d["tracks"] = r->summary.tracks, d["pairs"] = r->summary.pairs;
@@ -79,9 +88,59 @@ nb::tuple find_vertices(const track::Tracks& tracks, const std::string& backend,
   return nb::make_tuple(nb::cast(std::move(r->vertices)), d);
 }
 
+/// ClusteringOptions from {field: number} (the C++ names; energies in GeV, times in ns).
+ecl::ClusteringOptions clustering_options(nb::dict d) {
+  ecl::ClusteringOptions o;
+  for (auto [k, v] : d) {
+    const std::string key = nb::cast<std::string>(k);
+    const double x = nb::cast<double>(v);
+    if (key == "seed_energy") o.seed_energy = x;
+    else if (key == "growth_energy") o.growth_energy = x;
+    else if (key == "digit_energy") o.digit_energy = x;
+    else if (key == "seed_max_abs_time") o.seed_max_abs_time = x;
+    else if (key == "local_maximum_energy") o.local_maximum_energy = x;
+    else if (key == "max_local_maxima") o.max_local_maxima = int(x);
+    else if (key == "min_shower_energy") o.min_shower_energy = x;
+    else if (key == "max_iterations") o.max_iterations = int(x);
+    else throw OptionsError("clustering option '" + key + "' unknown");
+  }
+  if (const std::string bad = o.validate(); !bad.empty()) throw OptionsError(bad);
+  return o;
+}
+
+/// ECL clustering; returns (EclShowers, digit_region view, summary dict).
+nb::tuple cluster_ecl(const EclDigits& digits, const std::string& backend, nb::dict options) {
+  const Backend b = parse_backend(backend);
+  const ecl::ClusteringOptions o = clustering_options(options);
+  static const ecl::EclGeometry geometry;
+  auto r = std::make_unique<ecl::ClusteringResult>();
+  {
+    nb::gil_scoped_release release;
+    if (b == Backend::Cpu) {
+      *r = cpu::cluster_ecl(geometry, digits, o);
+    } else {
+#ifdef UMBRA_WITH_CUDA
+      cuda::Context ctx;
+      *r = cuda::cluster_ecl(ctx, digits, o);
+#endif
+    }
+  }
+  const ecl::ClusteringSummary& s = r->summary;
+  nb::dict d;
+  d["n_regions"] = s.n_regions, d["n_showers"] = s.n_showers, d["n_dropped_showers"] = s.n_dropped_showers;
+  d["backend"] = s.backend, d["total_ms"] = s.total_ms, d["brief"] = s.brief();
+  nb::object showers = nb::cast(std::move(r->showers));
+  std::vector<std::int32_t>& region = r->digit_region;
+  nb::capsule owner = owning_capsule(std::move(r));
+  return nb::make_tuple(showers, array_view(region, owner), d);
+}
+
 }  // namespace
 
 void bind_reco(nb::module_& m) {
+  bind_group<ecl::EclShowers>(m, "EclShowers", ecl::showers_group,
+                              "/ecl/showers: ECL showers with position, time and shower shapes.");
+  m.def("_cluster_ecl", &cluster_ecl, nb::arg("digits"), nb::arg("backend") = "cpu", nb::arg("options") = nb::dict());
   bind_group<track::Tracks>(m, "Tracks", "/tracks", "/tracks: fitted perigee parameters, covariance, fit quality.");
   bind_group<vertex::Vertices>(m, "Vertices", umbra::group::vertices, "/vertices: fitted two-track vertices.");
   m.def("_fit_tracks", &fit_tracks, nb::arg("hits"), nb::arg("backend") = "cpu", nb::arg("hypothesis") = "pion",

@@ -15,6 +15,7 @@ Plots: umbra.plot (matplotlib); ROOT files: umbra.root (uproot). Both import on 
 
 from ._core import (
     EclDigits,
+    EclShowers,
     Error,
     EventFile,
     Events,
@@ -50,6 +51,6 @@ __all__ = [
     "Error", "InputError", "OptionsError",
     "backends", "cuda_device_count", "cuda_device_description", "thread_count", "set_thread_count",
     "read_events", "write_events", "read_group", "make_group", "digit_kinematics", "ecl_geometry",
-    "Tracks", "Vertices", "SimulationOptions", "simulate", "cross_section", "process_names",
+    "EclShowers", "Tracks", "Vertices", "SimulationOptions", "simulate", "cross_section", "process_names",
     "reconstruct", "Reconstruction", "scan",
 ]

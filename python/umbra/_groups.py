@@ -3,10 +3,10 @@ conversion), per-event slices, and awkward/pandas conversions (optional packages
 
 import numpy as np
 
-from ._core import EclDigits, Events, InputError, McParticles, TrackerHits, Tracks, Vertices
+from ._core import EclDigits, EclShowers, Events, InputError, McParticles, TrackerHits, Tracks, Vertices
 
 # Every bound group type by its standard path; the first three make up an Events batch.
-GROUP_TYPES = {cls.path: cls for cls in (EclDigits, TrackerHits, McParticles, Tracks, Vertices)}
+GROUP_TYPES = {cls.path: cls for cls in (EclDigits, TrackerHits, McParticles, EclShowers, Tracks, Vertices)}
 _EVENT_GROUPS = {"digits": EclDigits, "hits": TrackerHits, "mc": McParticles}
 
 

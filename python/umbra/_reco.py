@@ -1,8 +1,7 @@
-"""umbra.reconstruct: the reconstruction steps that have landed, on a chosen backend — the bulk
-Kalman track fit (/tracks; CPU and CUDA) and the displaced-vertex finder (/vertices; CPU).
-ECL clustering (/ecl/showers) joins when its C++ API lands."""
+"""umbra.reconstruct: ECL clustering (/ecl/showers), the bulk Kalman track fit (/tracks) and the
+displaced-vertex finder (/vertices), each on the chosen backend ("cpu" or "cuda")."""
 
-from ._core import Events, OptionsError, _find_vertices, _fit_tracks, read_events, write_events
+from ._core import Events, OptionsError, _cluster_ecl, _find_vertices, _fit_tracks, read_events, write_events
 
 
 class Reconstruction:
@@ -10,12 +9,14 @@ class Reconstruction:
 
     def __init__(self, events):
         self.events = events
-        self.tracks = self.hit_weight = self.vertices = None
+        self.showers = self.digit_region = self.tracks = self.hit_weight = self.vertices = None
         self.summary = {}
 
     def groups(self):
         """{path: group} of the outputs present (what write() adds to the file)."""
         out = {}
+        if self.showers is not None:
+            out["/ecl/showers"] = self.showers
         if self.tracks is not None:
             out["/tracks"] = self.tracks
         if self.vertices is not None:
@@ -30,24 +31,29 @@ class Reconstruction:
         return f"Reconstruction({', '.join(f'{k}={v!r}' for k, v in self.groups().items())})"
 
 
-def reconstruct(events, *, tracks=True, vertices=True, backend="cpu", hypothesis="pion", min_hits=5,
-                material=True, displaced_only=False, output=None):
+def reconstruct(events, *, showers=True, tracks=True, vertices=True, backend="cpu", clustering=None,
+                hypothesis="pion", min_hits=5, material=True, displaced_only=False, output=None):
     """Runs the reconstruction on `events` (an Events batch or an umbra-events file path).
 
-    tracks: Kalman fit of the tracker hits grouped by track_id (backend "cpu" or "cuda");
-    vertices: two-track vertices of the fitted tracks (CPU; displaced_only drops the K_S/Lambda/
-    conversion windows). Returns a Reconstruction; writes events + outputs to `output` if given."""
+    showers: ECL clustering of the digits; clustering: {option: value} of ecl::ClusteringOptions
+    (seed_energy, growth_energy, digit_energy [GeV], seed_max_abs_time [ns], local_maximum_energy,
+    max_local_maxima, min_shower_energy, max_iterations);
+    tracks: Kalman fit of the tracker hits grouped by track_id (hypothesis, min_hits, material);
+    vertices: two-track vertices of the fitted tracks (displaced_only drops the K_S/Lambda/
+    conversion windows). Every step runs on `backend`. Returns a Reconstruction; writes events +
+    outputs to `output` if given."""
     if not isinstance(events, Events):
         events = read_events(str(events))
     if vertices and not tracks:
         raise OptionsError("vertices need tracks=True")
     r = Reconstruction(events)
+    if showers:
+        r.showers, r.digit_region, r.summary["showers"] = _cluster_ecl(events.digits, backend, dict(clustering or {}))
     if tracks:
         r.tracks, r.hit_weight, r.summary["tracks"] = _fit_tracks(events.hits, backend, hypothesis, min_hits,
                                                                   material)
     if vertices:
-        r.vertices, r.summary["vertices"] = _find_vertices(r.tracks, "cpu" if backend == "cuda" else backend,
-                                                           displaced_only)
+        r.vertices, r.summary["vertices"] = _find_vertices(r.tracks, backend, displaced_only)
     if output is not None:
         r.write(output)
     return r

@@ -65,3 +65,44 @@ def test_reconstruct_refusals():
     if umbra.cuda_device_count() == 0:
         with pytest.raises(umbra.OptionsError, match="backend 'cuda'"):
             umbra.reconstruct(ev, backend="cuda")
+
+
+def test_single_photon_showers_resolution_and_efficiency():
+    # tests/common/ecl_physics_tests.hpp SinglePhotonResolutionAndEfficiency, barrel at 1 GeV
+    n, energy = 1000, 1.0
+    ev = umbra.simulate("gun", n, gun_pdg=22, gun_energy=energy, gun_theta_min=35.0, gun_theta_max=125.0,
+                        beam_background=0, tracker=False, seed=21)
+    r = umbra.reconstruct(ev, tracks=False, vertices=False)
+    s = r.showers
+    assert s.n_events == n and not s.energy.flags.owndata and r.digit_region.shape == (ev.digits.size,)
+    mc = ev.mc
+    first = mc.event_offsets[:-1].astype(np.int64)
+    th = np.arctan2(np.hypot(mc.px[first], mc.py[first]), mc.pz[first])
+    ph = np.arctan2(mc.py[first], mc.px[first])
+    de = []
+    for e in range(n):
+        b, end = s.event_offsets[e], s.event_offsets[e + 1]
+        if b == end:
+            continue
+        d = np.hypot(s.theta[b:end] - th[e], np.remainder(s.phi[b:end] - ph[e] + np.pi, 2 * np.pi) - np.pi)
+        k = int(np.argmin(d))
+        if d[k] < 0.1:
+            de.append(s.energy[b + k] / energy - 1)
+    de = np.array(de)
+    assert len(de) / n >= 0.99
+    sigma = 0.5 * (np.quantile(de, 0.8413) - np.quantile(de, 0.1587))
+    ref = 1e-2 * (-0.0473491 / energy + 1.02015 / energy ** 0.5 - 0.705164 / energy ** 0.25 + 1.77086)
+    assert sigma / ref == pytest.approx(1.0, abs=0.25)
+    assert -0.08 <= np.median(de) <= 0.0
+
+
+def test_showers_written_with_the_events(tmp_path):
+    ev = umbra.simulate("gg", 20, seed=2)
+    r = umbra.reconstruct(ev)
+    r.write(tmp_path / "gg.h5")
+    with umbra.EventFile(str(tmp_path / "gg.h5")) as f:
+        assert {"/ecl/showers", "/tracks", "/vertices"} <= set(f.groups())
+        back = f.read_group("/ecl/showers")
+    np.testing.assert_array_equal(back.zernike_20, r.showers.zernike_20)
+    with pytest.raises(umbra.OptionsError, match="clustering option 'seed'"):
+        umbra.reconstruct(ev, clustering={"seed": 1})
