@@ -13,33 +13,6 @@
 
 namespace umbra::test {
 
-/// A batch of events, each with one displaced S -> mu mu pair (mass M, radius 1-60 cm), one
-/// prompt mu+ mu- pair from the origin and one extra positive prompt track, all smeared with
-/// their covariance. Truth vertices per event in `truth` (x, y, z).
-inline track::Tracks scalar_batch(int n_events, double M, std::uint64_t seed, std::vector<double>* truth) {
-  track::Tracks t;
-  Philox rng(seed, 0);
-  for (int e = 0; e < n_events; ++e) {
-    TruthTrack tr[5];
-    do {
-      displaced_pair(M, constants::m_muon, rng.uniform(1, 4), rng.uniform(1, 60), rng.uniform(-0.8, 0.8), rng, tr[0],
-                     tr[1]);
-    } while (std::hypot(tr[0].p[0], tr[0].p[1]) < 0.15 || std::hypot(tr[1].p[0], tr[1].p[1]) < 0.15);
-    for (int k = 2; k < 5; ++k) {
-      const double pt = rng.uniform(0.5, 4), phi = rng.uniform(0, constants::two_pi), tl = rng.uniform(-1, 1);
-      tr[k] = {{0, 0, rng.normal(0, 0.5)}, {pt * std::cos(phi), pt * std::sin(phi), pt * tl}, k == 3 ? -1 : +1};
-    }
-    for (const TruthTrack& x : tr) {
-      const Vec<5> p = perigee_of(x);
-      const Mat<5, 5> c = track_covariance(p);
-      append_track(t, smear(p, c, rng), c, x.charge);
-    }
-    t.close_event();
-    if (truth) truth->insert(truth->end(), {tr[0].v[0], tr[0].v[1], tr[0].v[2]});
-  }
-  return t;
-}
-
 template <class Runner>
 class VertexFinderTest : public ::testing::Test {};
 TYPED_TEST_SUITE_P(VertexFinderTest);

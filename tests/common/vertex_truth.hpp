@@ -3,10 +3,12 @@
 // chosen momenta, a realistic track covariance, Gaussian smearing with that covariance, and
 // two-body decays in flight (for S -> mu mu / idm-like e+e- pairs).
 #include <cmath>
+#include <vector>
 
 #include "umbra/core/random.hpp"
 #include "umbra/core/units.hpp"
 #include "umbra/vertex/perigee.hpp"
+#include "umbra/track/tracks.hpp"
 #include "umbra/vertex/track_params.hpp"
 
 namespace umbra::test {
@@ -104,6 +106,33 @@ inline void append_track(track::Tracks& t, const Vec<5>& p, const Mat<5, 5>& c, 
     for (int k = r; k < 5; ++k) t.cov[vertex::cov_index(r, k)][n] = float(c.a[r][k]);
   t.charge[n] = q, t.status[n] = status;
   t.pt[n] = float(vertex::pt_of_omega(p.a[2][0], constants::b_field));
+}
+
+/// A batch of events, each with one displaced S -> mu mu pair (mass M, radius 1-60 cm), one
+/// prompt mu+ mu- pair from the origin and one extra positive prompt track, all smeared with
+/// their covariance. Truth vertices per event in `truth` (x, y, z).
+inline track::Tracks scalar_batch(int n_events, double M, std::uint64_t seed, std::vector<double>* truth) {
+  track::Tracks t;
+  Philox rng(seed, 0);
+  for (int e = 0; e < n_events; ++e) {
+    TruthTrack tr[5];
+    do {
+      displaced_pair(M, constants::m_muon, rng.uniform(1, 4), rng.uniform(1, 60), rng.uniform(-0.8, 0.8), rng, tr[0],
+                     tr[1]);
+    } while (std::hypot(tr[0].p[0], tr[0].p[1]) < 0.15 || std::hypot(tr[1].p[0], tr[1].p[1]) < 0.15);
+    for (int k = 2; k < 5; ++k) {
+      const double pt = rng.uniform(0.5, 4), phi = rng.uniform(0, constants::two_pi), tl = rng.uniform(-1, 1);
+      tr[k] = {{0, 0, rng.normal(0, 0.5)}, {pt * std::cos(phi), pt * std::sin(phi), pt * tl}, k == 3 ? -1 : +1};
+    }
+    for (const TruthTrack& x : tr) {
+      const Vec<5> p = perigee_of(x);
+      const Mat<5, 5> c = track_covariance(p);
+      append_track(t, smear(p, c, rng), c, x.charge);
+    }
+    t.close_event();
+    if (truth) truth->insert(truth->end(), {tr[0].v[0], tr[0].v[1], tr[0].v[2]});
+  }
+  return t;
 }
 
 }  // namespace umbra::test

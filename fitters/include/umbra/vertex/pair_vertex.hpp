@@ -47,9 +47,14 @@ UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[
                                            VertexFitResult& best) {
   const PocaResult poca = helix_poca(p[0], p[1]);
   if (poca.n == 0) return PairStatus::no_crossing;
+  // Nearer the beam line first: once that fit is plausible the other cannot win (see better()).
+  int order[2] = {0, 1};
+  if (poca.n == 2 && hypot(poca.c[1].x - o.beam_spot[0], poca.c[1].y - o.beam_spot[1]) <
+                         hypot(poca.c[0].x - o.beam_spot[0], poca.c[0].y - o.beam_spot[1]))
+    order[0] = 1, order[1] = 0;
   bool have = false, near = false, inside = false, have_good = false;
-  for (int n = 0; n < poca.n; ++n) {
-    const PocaCandidate& s = poca.c[n];
+  for (int n = 0; n < poca.n && !have_good; ++n) {
+    const PocaCandidate& s = poca.c[order[n]];
     if (!(s.doca <= o.max_doca)) continue;
     near = true;
     const double rs = hypot(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
