@@ -1,0 +1,565 @@
+#pragma once
+// Batched scan fits (issue 9): everything one window job of the mass scan does -- B-only, S+B,
+// Asimov and profile-likelihood limit fits -- as UMBRA_HD code over plain arrays, so the CPU
+// backend (cpu::for_each, one job per item) and the CUDA backend (cuda/src/scan_batched.cu) run
+// the same source. It mirrors analyse_window() of the Ceres path (host/src/scan/scan.cpp) fit by
+// fit, with a fixed-size damped Newton (Levenberg-Marquardt on the exact Hessian) in place of
+// Ceres: <= max_params parameters, no allocation, a small dense Cholesky of our own.
+//
+// The NLL is that of model.hpp (extended binned Poisson relative to saturated + Gaussian
+// constraints). Its gradient and exact Hessian are accumulated in one streaming pass over the
+// bins: the Crystal Ball primitive at edge i+1 is carried to bin i+1, so a fit needs no per-bin
+// scratch memory (registers/local memory only on a GPU).
+//
+// Team: the bin loop is split into contiguous chunks over `team.size()` lanes and the sums are
+// reduced with `team.sum()`; everything else runs redundantly (and identically) on every lane.
+// The CPU uses SerialTeam (one job per thread). On the GPU one job per warp (32 lanes) is the
+// default, see cuda/src/scan_batched.cu for why.
+
+#include <cstdint>
+
+#include "umbra/core/qualifiers.hpp"
+#include "umbra/scan/model.hpp"
+#include "umbra/scan/statistics.hpp"
+
+namespace umbra::scan::batched {
+
+inline constexpr int np_max = max_params;
+inline constexpr int nh_max = np_max * (np_max + 1) / 2;  // packed upper triangle
+
+struct SerialTeam {
+  UMBRA_HD int lane() const { return 0; }
+  UMBRA_HD int size() const { return 1; }
+  UMBRA_HD double sum(double x) const { return x; }
+};
+
+namespace detail {
+UMBRA_HD inline bool finite(double x) { return x == x && x - x == 0; }
+UMBRA_HD inline double dmax(double a, double b) { return a > b ? a : b; }
+UMBRA_HD inline double dabs(double a) { return a < 0 ? -a : a; }
+UMBRA_HD inline int hidx(int a, int b) {  // a <= b, packed upper triangle of np_max x np_max
+  return a * np_max - a * (a - 1) / 2 + (b - a);
+}
+}  // namespace detail
+
+/// In-place Cholesky A = L L^T of the leading n x n block (row-major, leading dimension np_max;
+/// the lower triangle is overwritten). False when A is not (numerically) positive definite.
+UMBRA_HD inline bool cholesky(double* a, int n) {
+  for (int j = 0; j < n; ++j) {
+    double d = a[j * np_max + j];
+    for (int k = 0; k < j; ++k) d -= a[j * np_max + k] * a[j * np_max + k];
+    if (!(d > 0) || !detail::finite(d)) return false;
+    const double l = sqrt(d);
+    a[j * np_max + j] = l;
+    for (int i = j + 1; i < n; ++i) {
+      double s = a[i * np_max + j];
+      for (int k = 0; k < j; ++k) s -= a[i * np_max + k] * a[j * np_max + k];
+      a[i * np_max + j] = s / l;
+    }
+  }
+  return true;
+}
+/// Solves L L^T x = b in place (x holds b on entry).
+UMBRA_HD inline void cholesky_solve(const double* l, int n, double* x) {
+  for (int i = 0; i < n; ++i) {
+    double s = x[i];
+    for (int k = 0; k < i; ++k) s -= l[i * np_max + k] * x[k];
+    x[i] = s / l[i * np_max + i];
+  }
+  for (int i = n - 1; i >= 0; --i) {
+    double s = x[i];
+    for (int k = i + 1; k < n; ++k) s -= l[k * np_max + i] * x[k];
+    x[i] = s / l[i * np_max + i];
+  }
+}
+
+/// The counts a fit sees: observed (counts != nullptr), or the Asimov data set of a
+/// background-only fit, n_i = max(sum_k c_k B_ki, 0) -- what expected_counts() gives for N = 0.
+struct BinData {
+  const double* counts = nullptr;
+  const double* asimov_bkg = nullptr;  // background coefficients c_0..c_order
+  UMBRA_HD double at(const BinnedView& v, int i) const {
+    if (counts) return counts[i];
+    double b = 0;
+    for (int k = 0; k <= v.order; ++k) b += asimov_bkg[k] * v.basis_integrals[k * v.n_bins + i];
+    return b > 0 ? b : 0.0;
+  }
+};
+
+enum EvalWhat : int {
+  eval_value = 0,
+  eval_hessian = 1,  // NLL, gradient and exact Hessian
+  eval_ceres_jtj = 2,  // NLL, gradient and J^T J of the deviance residuals (Ceres' covariance)
+};
+
+/// Result of one pass over the bins: NLL, gradient g[np], and (eval_hessian / eval_ceres_jtj) the
+/// symmetric matrix h in packed upper-triangle form (detail::hidx).
+struct Eval {
+  double nll = 0;
+  double g[np_max];
+  double h[nh_max];
+};
+
+namespace detail {
+struct EdgeValues {
+  double prim, gt, d2;  // G(t), g(t) t, d^2 G(t(sigma)) / d sigma^2
+};
+UMBRA_HD inline EdgeValues edge_values(const CrystalBallShape& s, double x, bool second) {
+  const double t = (x - s.mean) / s.sigma;
+  const double g = cb_shape(s, t);
+  EdgeValues e{cb_primitive(s, t), g * t, 0.0};
+  // t = (x - m)/sigma, dt/dsigma = -t/sigma: d^2G/dsigma^2 = (g'(t) t^2 + 2 g(t) t) / sigma^2.
+  if (second) e.d2 = (cb_shape_slope(s, t) * t * t + 2 * g * t) / (s.sigma * s.sigma);
+  return e;
+}
+}  // namespace detail
+
+/// One pass over the bins at parameters p (model.hpp layout). The expected counts are those of
+/// expected_counts() term by term; the derivatives of the signal fraction f_i = dG_i / I with
+/// respect to sigma follow from G's analytic primitive, so the Hessian needs no numerics.
+template <class Team>
+UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
+                       const Team& team) {
+  using detail::hidx;
+  const int nb = v.n_bins, np = v.n_params(), nk = v.order + 1;
+  const bool derivs = what != eval_value, hess = what == eval_hessian;
+  const CrystalBallShape s = shape_at(v, p[p_theta_res]);
+  const WindowNorm w = cb_window(s, v.lo(), v.hi());
+  const double I = w.integral, dI = w.d_integral_dsigma;
+  double d2I = 0;
+  if (hess)
+    d2I = detail::edge_values(s, v.hi(), true).d2 - detail::edge_values(s, v.lo(), true).d2;
+  const double kappa = 1 + v.eff_rel_unc * p[p_theta_eff];
+  const double n_sig = p[p_yield];
+  const double scale = 1 + v.sigma_rel_unc * p[p_theta_res];
+  const double dsig = scale < min_sigma_scale ? 0.0 : v.shape.sigma * v.sigma_rel_unc;
+
+  double nll = 0, g[np_max], h[nh_max];
+  for (int a = 0; a < np; ++a) g[a] = 0;
+  for (int a = 0; a < nh_max; ++a) h[a] = 0;
+  const int b0 = int((long long)nb * team.lane() / team.size());
+  const int b1 = int((long long)nb * (team.lane() + 1) / team.size());
+  detail::EdgeValues prev = detail::edge_values(s, v.edges[b0], hess);
+  for (int i = b0; i < b1; ++i) {
+    const detail::EdgeValues cur = detail::edge_values(s, v.edges[i + 1], hess);
+    const double dg = cur.prim - prev.prim;
+    const double f = dg / I;
+    double bkg = 0;
+    for (int k = 0; k < nk; ++k) bkg += p[p_background + k] * v.basis_integrals[k * nb + i];
+    const double nu = n_sig * kappa * f + bkg;
+    const double n = d.at(v, i);
+    const double mu = nu < min_expected ? min_expected : nu;
+    nll += mu - n + (n > 0 ? n * log(n / mu) : 0.0);
+    if (derivs) {
+      const double ddg = -(cur.gt - prev.gt) / s.sigma;
+      const double df = (ddg * I - dg * dI) / (I * I);
+      double jac[np_max];
+      jac[p_yield] = kappa * f;
+      jac[p_theta_eff] = n_sig * v.eff_rel_unc * f;
+      jac[p_theta_res] = n_sig * kappa * df * dsig;
+      for (int k = 0; k < nk; ++k) jac[p_background + k] = v.basis_integrals[k * nb + i];
+      const double wgt = 1 - n / mu;
+      for (int a = 0; a < np; ++a) g[a] += wgt * jac[a];
+      double c;
+      if (hess) {
+        c = n / (mu * mu);  // d^2/dnu^2 of the bin's NLL
+        // Second derivatives of nu (non-zero only among N, theta_eff, theta_res).
+        const double d2dg = cur.d2 - prev.d2;
+        const double d2f = d2dg / I - 2 * ddg * dI / (I * I) - dg * d2I / (I * I) + 2 * dg * dI * dI / (I * I * I);
+        h[hidx(p_yield, p_theta_eff)] += wgt * v.eff_rel_unc * f;
+        h[hidx(p_yield, p_theta_res)] += wgt * kappa * df * dsig;
+        h[hidx(p_theta_eff, p_theta_res)] += wgt * n_sig * v.eff_rel_unc * df * dsig;
+        h[hidx(p_theta_res, p_theta_res)] += wgt * n_sig * kappa * d2f * dsig * dsig;
+      } else {
+        double dr = 0;
+        deviance_residual(n, nu, &dr);
+        c = dr * dr;
+      }
+      for (int a = 0; a < np; ++a) {
+        const double ca = c * jac[a];
+        for (int b = a; b < np; ++b) h[hidx(a, b)] += ca * jac[b];
+      }
+    }
+    prev = cur;
+  }
+  // Reduce over the team (a fixed butterfly on a warp: every lane gets the same bits).
+  e.nll = team.sum(nll) + 0.5 * (p[p_theta_eff] * p[p_theta_eff] + p[p_theta_res] * p[p_theta_res]);
+  if (!derivs) return;
+  for (int a = 0; a < np; ++a) e.g[a] = team.sum(g[a]);
+  for (int a = 0; a < np; ++a)
+    for (int b = a; b < np; ++b) e.h[hidx(a, b)] = team.sum(h[hidx(a, b)]);
+  // Gaussian constraints theta^2/2 (Ceres: residual rows r = theta, so J^T J gains the same 1).
+  e.g[p_theta_eff] += p[p_theta_eff];
+  e.g[p_theta_res] += p[p_theta_res];
+  e.h[hidx(p_theta_eff, p_theta_eff)] += 1;
+  e.h[hidx(p_theta_res, p_theta_res)] += 1;
+}
+
+/// Fit configuration (FitOptions of the Ceres path, same meaning).
+struct FitConfig {
+  int max_iterations = 50;
+  int max_retries = 3;
+  double function_tolerance = 1e-10, gradient_tolerance = 1e-10, parameter_tolerance = 1e-10;
+};
+
+enum class Mode : int { signal_plus_background = 0, background_only = 1, fixed_yield = 2 };
+
+/// Status codes match FitStatus (fit.hpp): 0 ok, 1 ok after retry, 2 failed.
+struct Fit {
+  double nll = 0;
+  double p[np_max];
+  double err_yield = 0;  // sqrt of the yield's variance (Ceres-compatible J^T J inverse)
+  int status = 2;
+  int iterations = 0;
+  double deviance = 0;
+  int ndf = 0;
+};
+
+namespace detail {
+
+/// Which parameters a fit varies (FitMode semantics of fit_binned) and their limits: the
+/// nuisances stay within +-10 (a Gaussian constraint makes more absurd) and the resolution one
+/// above the point where the model clamps sigma (min_sigma_scale), so steps cannot leave the
+/// region where the model is smooth.
+struct FreeSet {
+  int n = 0;
+  int idx[np_max];
+  double lo[np_max], hi[np_max];
+};
+UMBRA_HD inline FreeSet free_set(const BinnedView& v, Mode mode) {
+  FreeSet f;
+  const int np = v.n_params();
+  const bool nuis = mode != Mode::background_only && (v.eff_rel_unc > 0 || v.sigma_rel_unc > 0);
+  for (int a = 0; a < np; ++a) {
+    f.lo[a] = -1e300, f.hi[a] = 1e300;
+    const bool free = a == p_yield           ? mode == Mode::signal_plus_background
+                      : a == p_theta_eff     ? nuis && v.eff_rel_unc > 0
+                      : a == p_theta_res     ? nuis && v.sigma_rel_unc > 0
+                                             : true;
+    if (free) f.idx[f.n++] = a;
+  }
+  f.lo[p_theta_eff] = -10, f.hi[p_theta_eff] = 10;
+  f.lo[p_theta_res] = -10, f.hi[p_theta_res] = 10;
+  if (v.sigma_rel_unc > 0) f.lo[p_theta_res] = dmax(-10.0, (min_sigma_scale - 1) / v.sigma_rel_unc * 0.999);
+  return f;
+}
+
+UMBRA_HD inline double hget(const double* h, int a, int b) { return a <= b ? h[hidx(a, b)] : h[hidx(b, a)]; }
+
+struct Attempt {
+  double nll;
+  double p[np_max];
+  bool converged;
+  int iterations;
+};
+
+/// One damped-Newton minimisation from p0 over the free set: solve (H + lambda D) step = -g with
+/// D = diag(H) floored (Ceres' LM scaling), accept when the NLL drops, adapt lambda by the gain
+/// ratio (Nielsen). Convergence tests are Ceres' function / gradient / parameter tolerances.
+template <class Team>
+UMBRA_HD Attempt minimise(const BinnedView& v, const BinData& d, const FreeSet& fs, const double* p0,
+                          const FitConfig& cfg, const Team& team) {
+  Attempt at;
+  const int np = v.n_params(), nf = fs.n;
+  for (int a = 0; a < np; ++a) at.p[a] = p0[a];
+  at.converged = false;
+  at.iterations = 0;
+  Eval e;
+  evaluate(v, d, at.p, eval_hessian, e, team);
+  at.nll = e.nll;
+  if (!finite(e.nll)) return at;
+  auto grad_small = [&](const Eval& ev) {
+    double m = 0;
+    for (int a = 0; a < nf; ++a) m = dmax(m, dabs(ev.g[fs.idx[a]]));
+    return m <= cfg.gradient_tolerance;
+  };
+  if (grad_small(e)) {
+    at.converged = true;
+    return at;
+  }
+  double lambda = 1e-4, nu_up = 2;
+  Eval trial;
+  for (int it = 0; it < cfg.max_iterations; ++it) {
+    at.iterations = it + 1;
+    double a_mat[np_max * np_max], step[np_max];
+    for (int a = 0; a < nf; ++a) {
+      for (int b = 0; b <= a; ++b) a_mat[a * np_max + b] = hget(e.h, fs.idx[a], fs.idx[b]);
+      a_mat[a * np_max + a] += lambda * dmax(hget(e.h, fs.idx[a], fs.idx[a]), 1e-6);
+      step[a] = -e.g[fs.idx[a]];
+    }
+    // The lower triangle holds A (cholesky reads a[i][k] for k <= i only).
+    if (!cholesky(a_mat, nf)) {  // indefinite far from the minimum: damp harder
+      lambda *= nu_up, nu_up *= 2;
+      continue;
+    }
+    cholesky_solve(a_mat, nf, step);
+    double pt[np_max], step_norm2 = 0, p_norm2 = 0;
+    for (int a = 0; a < np; ++a) pt[a] = at.p[a];
+    for (int a = 0; a < nf; ++a) {
+      const int j = fs.idx[a];
+      double x = at.p[j] + step[a];
+      x = x < fs.lo[j] ? fs.lo[j] : x > fs.hi[j] ? fs.hi[j] : x;  // parameter limits
+      step[a] = x - at.p[j];
+      pt[j] = x;
+      step_norm2 += step[a] * step[a];
+      p_norm2 += at.p[j] * at.p[j];
+    }
+    // Decrease predicted by the quadratic model for the (projected) step.
+    double predicted = 0;
+    for (int a = 0; a < nf; ++a) {
+      double hs = 0;
+      for (int b = 0; b < nf; ++b) hs += hget(e.h, fs.idx[a], fs.idx[b]) * step[b];
+      predicted -= e.g[fs.idx[a]] * step[a] + 0.5 * step[a] * hs;
+    }
+    const bool tiny_step =
+        sqrt(step_norm2) <= cfg.parameter_tolerance * (sqrt(p_norm2) + cfg.parameter_tolerance);
+    evaluate(v, d, pt, eval_hessian, trial, team);
+    const double actual = at.nll - trial.nll;
+    if (finite(trial.nll) && actual > 0) {
+      const double rho = predicted > 0 ? actual / predicted : 0.0;
+      const double r = 2 * rho - 1;
+      lambda *= dmax(1.0 / 3.0, 1 - r * r * r);
+      nu_up = 2;
+      for (int a = 0; a < np; ++a) at.p[a] = pt[a];
+      at.nll = trial.nll;
+      e = trial;
+      if (actual <= cfg.function_tolerance * dabs(at.nll + actual) || tiny_step || grad_small(e)) {
+        at.converged = true;
+        return at;
+      }
+    } else {
+      // No decrease: converged if the model and the function both say we are at rounding level.
+      if (tiny_step || (finite(trial.nll) && dabs(actual) <= cfg.function_tolerance * dabs(at.nll) &&
+                        predicted <= cfg.function_tolerance * dabs(at.nll))) {
+        at.converged = true;
+        return at;
+      }
+      lambda *= nu_up, nu_up *= 2;
+    }
+  }
+  return at;
+}
+
+/// Background coefficients from weighted linear least squares on the basis integrals (the
+/// default start of the Ceres path, linear_background_start): Neyman weights floored at 1.
+UMBRA_HD inline void linear_background(const BinnedView& v, const BinData& d, double* p) {
+  const int nb = v.n_bins, nk = v.order + 1;
+  double a_mat[np_max * np_max], rhs[np_max];
+  for (int a = 0; a < nk; ++a) {
+    rhs[a] = 0;
+    for (int b = 0; b <= a; ++b) a_mat[a * np_max + b] = 0;
+  }
+  for (int i = 0; i < nb; ++i) {
+    const double n = d.at(v, i);
+    const double w = 1.0 / (n > 1 ? n : 1.0);
+    for (int a = 0; a < nk; ++a) {
+      const double xa = v.basis_integrals[a * nb + i];
+      rhs[a] += w * xa * n;
+      for (int b = 0; b <= a; ++b) a_mat[a * np_max + b] += w * xa * v.basis_integrals[b * nb + i];
+    }
+  }
+  const bool ok = cholesky(a_mat, nk);
+  if (ok) cholesky_solve(a_mat, nk, rhs);
+  for (int k = 0; k < nk; ++k) p[p_background + k] = ok && finite(rhs[k]) ? rhs[k] : 0.0;
+}
+
+}  // namespace detail
+
+/// One fit with the retry policy of fit_binned (Ceres path): the given start, then the linear
+/// background with the yield kicked by +-0.3 sqrt(total), then a flat background. With
+/// `errors`, the yield's uncertainty from the inverse of the deviance residuals' J^T J over the
+/// free parameters (what Ceres' covariance of fit_binned computes).
+template <class Team>
+UMBRA_HD Fit fit_window(const BinnedView& v, const BinData& d, Mode mode, double yield, const double* start,
+                        const FitConfig& cfg, bool errors, const Team& team) {
+  Fit r;
+  const int np = v.n_params();
+  const detail::FreeSet fs = detail::free_set(v, mode);
+  const bool nuis = mode != Mode::background_only && (v.eff_rel_unc > 0 || v.sigma_rel_unc > 0);
+  double total = 0;
+  for (int i = 0; i < v.n_bins; ++i) total += d.at(v, i);
+  detail::Attempt best;
+  best.nll = 1e308, best.converged = false, best.iterations = 0;
+  for (int a = 0; a < np; ++a) best.p[a] = start[a];
+  int iterations = 0;
+  for (int attempt = 0; attempt <= cfg.max_retries; ++attempt) {
+    double p0[np_max];
+    for (int a = 0; a < np; ++a) p0[a] = attempt == 0 ? start[a] : 0.0;
+    if (attempt >= 1) {
+      detail::linear_background(v, d, p0);
+      const double kick = 3 * sqrt(total > 1 ? total : 1.0) / 10;
+      p0[p_yield] = attempt == 1 ? kick : attempt == 2 ? -kick : 0.0;
+      if (attempt >= 3) {
+        for (int k = p_background; k < np; ++k) p0[k] = 0;
+        p0[p_background] = total;
+      }
+    }
+    if (mode == Mode::background_only) p0[p_yield] = 0;
+    if (mode == Mode::fixed_yield) p0[p_yield] = yield;
+    if (!nuis) p0[p_theta_eff] = p0[p_theta_res] = 0;
+    const detail::Attempt at = detail::minimise(v, d, fs, p0, cfg, team);
+    iterations += at.iterations;
+    if (at.converged) {
+      best = at;
+      r.status = attempt == 0 ? 0 : 1;
+      break;
+    }
+    if (at.nll < best.nll) best = at;
+  }
+  if (!best.converged) r.status = 2;
+  r.iterations = iterations;
+  r.nll = best.nll;
+  for (int a = 0; a < np; ++a) r.p[a] = best.p[a];
+  for (int a = np; a < np_max; ++a) r.p[a] = 0;
+  r.deviance = 2 * r.nll - r.p[p_theta_eff] * r.p[p_theta_eff] - r.p[p_theta_res] * r.p[p_theta_res];
+  r.ndf = v.n_bins - (v.order + 1 + (mode == Mode::signal_plus_background ? 1 : 0));
+  if (errors && best.converged && mode == Mode::signal_plus_background) {
+    Eval e;
+    evaluate(v, d, r.p, eval_ceres_jtj, e, team);
+    double c[np_max * np_max], col[np_max];
+    for (int a = 0; a < fs.n; ++a)
+      for (int b = 0; b <= a; ++b) c[a * np_max + b] = detail::hget(e.h, fs.idx[a], fs.idx[b]);
+    if (cholesky(c, fs.n)) {
+      for (int a = 0; a < fs.n; ++a) col[a] = fs.idx[a] == p_yield ? 1.0 : 0.0;
+      cholesky_solve(c, fs.n, col);  // column of the inverse; the yield is free parameter 0
+      r.err_yield = sqrt(col[0] > 0 ? col[0] : 0.0);
+    }
+  }
+  return r;
+}
+
+/// The windows of all jobs, packed once on the host (SoA with offsets; see scan_batched.hpp).
+struct WindowsView {
+  std::uint64_t n_windows = 0;
+  const std::uint64_t* bin_offsets = nullptr;    // n_windows + 1; edges of window w start at bin_offsets[w] + w
+  const std::uint64_t* basis_offsets = nullptr;  // n_windows; basis integrals of window w
+  const double* edges = nullptr;
+  const double* counts = nullptr;
+  const double* basis = nullptr;
+  const int* order = nullptr;
+  const CrystalBallShape* shape = nullptr;
+  double eff_rel_unc = 0, sigma_rel_unc = 0;
+
+  UMBRA_HD BinnedView window(std::uint64_t w) const {
+    BinnedView v;
+    v.n_bins = int(bin_offsets[w + 1] - bin_offsets[w]);
+    v.edges = edges + bin_offsets[w] + w;
+    v.counts = counts + bin_offsets[w];
+    v.basis_integrals = basis + basis_offsets[w];
+    v.order = order[w];
+    v.shape = shape[w];
+    v.eff_rel_unc = eff_rel_unc, v.sigma_rel_unc = sigma_rel_unc;
+    return v;
+  }
+};
+
+/// Per-job outputs (SoA; params and limit_exp strided by np_max and 5).
+struct JobsView {
+  double *n_sig, *n_sig_err, *nll_sb, *nll_b, *significance, *limit_obs, *sigma_asimov, *limit_exp, *chi2_ndf;
+  double *params_sb, *params_b;
+  int *status, *fits, *failed_fits, *retried_fits, *iterations;
+};
+
+/// The scan job of one window, fit for fit as analyse_window(): B-only from the linear
+/// background, S+B from the B-only result (with the yield's error), the Asimov fit of the
+/// B-only model at a test yield (sigma_A, expected limits), and the q~mu upper limit by the same
+/// Newton-on-sqrt(q) iteration. Written by lane 0 only.
+template <class Team>
+UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const JobsView& out, std::uint64_t j,
+                      const Team& team) {
+  const int np = v.n_params();
+  const BinData data{v.counts, nullptr};
+  int fits = 0, failed = 0, retried = 0, status = 0, iterations = 0;
+  auto count = [&](const Fit& f, bool count_retry) {
+    ++fits;
+    iterations += f.iterations;
+    if (f.status == 2) ++failed;
+    if (count_retry && f.status == 1) ++retried;
+    if (f.status > status) status = f.status;
+  };
+  double start[np_max];
+  for (int a = 0; a < np_max; ++a) start[a] = 0;
+  detail::linear_background(v, data, start);
+  const Fit fb = fit_window(v, data, Mode::background_only, 0.0, start, cfg, false, team);
+  count(fb, true);
+  const Fit fsb = fit_window(v, data, Mode::signal_plus_background, 0.0, fb.p, cfg, true, team);
+  count(fsb, true);
+  const double n_sig = fsb.p[p_yield], n_sig_err = fsb.err_yield;
+  const double nll_sb = fsb.nll < fb.nll ? fsb.nll : fb.nll;  // S+B nests B-only
+  const double nll_b = fb.nll;
+  double n_events = 0;
+  for (int i = 0; i < v.n_bins; ++i) n_events += v.counts[i];
+
+  // Asimov data set of the B-only fit (nuisances nominal): sigma_A^2 = mu^2 / q_mu,A.
+  double pb[np_max];
+  for (int a = 0; a < np_max; ++a) pb[a] = fb.p[a];
+  pb[p_theta_eff] = pb[p_theta_res] = 0;
+  const BinData asimov{nullptr, pb + p_background};
+  const bool err_ok = n_sig_err > 0 && detail::finite(n_sig_err);
+  const double mu_test = z * (err_ok ? n_sig_err : sqrt(n_events));
+  const Fit fa = fit_window(v, asimov, Mode::fixed_yield, mu_test, pb, cfg, false, team);
+  count(fa, false);
+  const double qa = 2 * fa.nll;
+  const double sigma_a = qa > 0 ? mu_test / sqrt(qa) : n_sig_err;
+
+  // Observed q~mu limit (see analyse_window for the two branches).
+  const double sigma = err_ok ? n_sig_err : sigma_a;
+  double limit;
+  double warm[np_max];
+  if (n_sig >= 0) {
+    for (int a = 0; a < np_max; ++a) warm[a] = fsb.p[a];
+    double mu = n_sig + z * sigma;
+    for (int it = 0; it < 12; ++it) {
+      const Fit fm = fit_window(v, data, Mode::fixed_yield, mu, warm, cfg, false, team);
+      count(fm, true);
+      for (int a = 0; a < np_max; ++a) warm[a] = fm.p[a];
+      const double q = 2 * (fm.nll - nll_sb);
+      const double rq = sqrt(q > 1e-300 ? q : 1e-300);
+      const double next = n_sig + (mu - n_sig) * z / rq;
+      if (detail::dabs(rq - z) < 2e-3 * z) break;
+      mu = next;
+    }
+    limit = mu;
+  } else {
+    double mu = n_sig + z * sigma_a;
+    if (mu > 0) {
+      for (int a = 0; a < np_max; ++a) warm[a] = fb.p[a];
+      for (int it = 0; it < 12; ++it) {
+        const Fit fm = fit_window(v, data, Mode::fixed_yield, mu, warm, cfg, false, team);
+        count(fm, true);
+        for (int a = 0; a < np_max; ++a) warm[a] = fm.p[a];
+        const double zm = qtilde_z(2 * (fm.nll - nll_b), mu, sigma_a);
+        if (detail::dabs(zm - z) < 2e-3 * z) break;
+        const double next = mu + (z - zm) * sigma_a;
+        mu = next > 0.5 * mu ? next : 0.5 * mu;
+      }
+    }
+    limit = mu;
+  }
+
+  if (team.lane() != 0) return;
+  out.n_sig[j] = n_sig, out.n_sig_err[j] = n_sig_err;
+  out.nll_sb[j] = nll_sb, out.nll_b[j] = nll_b;
+  out.significance[j] = local_significance(n_sig, nll_sb, nll_b);
+  out.limit_obs[j] = limit;
+  out.sigma_asimov[j] = sigma_a;
+  for (int k = 0; k < 5; ++k) out.limit_exp[5 * j + k] = sigma_a * (z + (k - 2));
+  out.chi2_ndf[j] = fsb.ndf > 0 ? fsb.deviance / fsb.ndf : 0.0;
+  for (int a = 0; a < np_max; ++a) {
+    out.params_sb[np_max * j + a] = a < np ? fsb.p[a] : 0.0;
+    out.params_b[np_max * j + a] = a < np ? fb.p[a] : 0.0;
+  }
+  out.status[j] = status, out.fits[j] = fits, out.failed_fits[j] = failed, out.retried_fits[j] = retried;
+  out.iterations[j] = iterations;
+}
+
+/// The per-item step both backends launch (one job per item).
+struct ScanJobStep {
+  WindowsView windows;
+  FitConfig cfg;
+  double z = 1.6448536269514722;
+  JobsView out;
+  UMBRA_HD void operator()(std::uint64_t j) const { run_job(windows.window(j), cfg, z, out, j, SerialTeam{}); }
+};
+
+}  // namespace umbra::scan::batched

@@ -1,0 +1,226 @@
+// The batched scan on the host: pack every job's histogram once, run all jobs through a backend
+// hook (CPU: cpu::for_each over batched::ScanJobStep), re-run the jobs with a failed batched fit
+// through the Ceres path, and assemble the same ScanResult as run_scan().
+#include "umbra/scan/scan_batched.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "umbra/core/error.hpp"
+#include "umbra/cpu/for_each.hpp"
+#include "umbra/scan/statistics.hpp"
+
+namespace umbra::scan {
+
+batched::WindowsView PackedWindows::view() const {
+  batched::WindowsView v;
+  v.n_windows = size();
+  v.bin_offsets = bin_offsets.data(), v.basis_offsets = basis_offsets.data();
+  v.edges = edges.data(), v.counts = counts.data(), v.basis = basis.data();
+  v.order = order.data(), v.shape = shape.data();
+  v.eff_rel_unc = eff_rel_unc, v.sigma_rel_unc = sigma_rel_unc;
+  return v;
+}
+
+PackedWindows pack_windows(const Spectrum& prepared, const std::vector<Window>& windows, const ScanOptions& opt) {
+  const std::int64_t n = std::int64_t(windows.size());
+  // One histogram per window in parallel (make_histogram: the Ceres path's binning, by
+  // construction), then offsets by a prefix sum and a parallel copy into the packed arrays.
+  std::vector<WindowHistogram> h(n);
+#pragma omp parallel for schedule(dynamic, 16)
+  for (std::int64_t j = 0; j < n; ++j) h[j] = make_histogram(prepared, windows[j], opt);
+  PackedWindows p;
+  p.windows = windows;
+  p.eff_rel_unc = opt.eff_rel_unc, p.sigma_rel_unc = opt.sigma_rel_unc;
+  p.bin_offsets.resize(n + 1), p.basis_offsets.resize(n), p.order.resize(n), p.shape.resize(n), p.n_events.resize(n);
+  std::uint64_t bins = 0, basis = 0;
+  for (std::int64_t j = 0; j < n; ++j) {
+    p.bin_offsets[j] = bins, p.basis_offsets[j] = basis;
+    bins += h[j].counts.size(), basis += h[j].basis_integrals.size();
+    p.order[j] = windows[j].order, p.shape[j] = windows[j].shape;
+    p.n_events[j] = std::int64_t(h[j].last - h[j].first);
+  }
+  p.bin_offsets[n] = bins;
+  p.edges.resize(bins + n), p.counts.resize(bins), p.basis.resize(basis);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t j = 0; j < n; ++j) {
+    std::copy(h[j].edges.begin(), h[j].edges.end(), p.edges.begin() + p.bin_offsets[j] + j);
+    std::copy(h[j].counts.begin(), h[j].counts.end(), p.counts.begin() + p.bin_offsets[j]);
+    std::copy(h[j].basis_integrals.begin(), h[j].basis_integrals.end(), p.basis.begin() + p.basis_offsets[j]);
+  }
+  return p;
+}
+
+void BatchedJobs::resize(std::uint64_t n) {
+  for (auto* v : {&n_sig, &n_sig_err, &nll_sb, &nll_b, &significance, &limit_obs, &sigma_asimov, &chi2_ndf}) v->resize(n);
+  limit_exp.resize(5 * n);
+  params_sb.resize(batched::np_max * n), params_b.resize(batched::np_max * n);
+  for (auto* v : {&status, &fits, &failed_fits, &retried_fits, &iterations}) v->resize(n);
+}
+
+batched::JobsView BatchedJobs::view() {
+  return {n_sig.data(),        n_sig_err.data(),  nll_sb.data(),          nll_b.data(),
+          significance.data(), limit_obs.data(),  sigma_asimov.data(),    limit_exp.data(),
+          chi2_ndf.data(),     params_sb.data(),  params_b.data(),        status.data(),
+          fits.data(),         failed_fits.data(), retried_fits.data(),   iterations.data()};
+}
+
+batched::FitConfig fit_config(const ScanOptions& opt) {
+  batched::FitConfig c;
+  c.max_iterations = opt.fit.max_iterations, c.max_retries = opt.fit.max_retries;
+  c.function_tolerance = opt.fit.function_tolerance, c.gradient_tolerance = opt.fit.gradient_tolerance;
+  c.parameter_tolerance = opt.fit.parameter_tolerance;
+  return c;
+}
+
+void run_jobs_cpu(const PackedWindows& w, const batched::FitConfig& cfg, double z, BatchedJobs& out) {
+  // One job per item on all cores; items write only their own slots (thread-count independent).
+  cpu::for_each(w.size(), batched::ScanJobStep{w.view(), cfg, z, out.view()});
+}
+
+std::string BatchedScanSummary::brief() const {
+  std::ostringstream s;
+  s << scan.brief() << "; batched on " << backend << ": pack " << pack_seconds << " s, fits " << fit_seconds
+    << " s, " << batched_failed_jobs << " jobs with a failed batched fit re-run with Ceres (" << rerun_seconds
+    << " s)";
+  return s.str();
+}
+
+namespace {
+
+void worsen(FitStatus& s, FitStatus t) {
+  if (int(t) > int(s) && t != FitStatus::empty_window) s = t;
+}
+
+/// Per-mass reporting of run_scan(): smallest significance and least stringent limit over the
+/// variants, the nominal variant's yield, expected limits and chi2/ndf, conversions, Gross-Vitells.
+void assemble(ScanResult& res, const ScanOptions& opt, ScanSummary& sum) {
+  const std::int64_t nm = std::int64_t(res.mass.size()), nv = std::int64_t(res.variants.size());
+  auto resize = [nm](auto&... v) { (v.resize(nm), ...); };
+  resize(res.observable, res.efficiency, res.n_sig, res.n_sig_err, res.significance, res.limit_obs, res.limit_exp_m2,
+         res.limit_exp_m1, res.limit_exp_median, res.limit_exp_p1, res.limit_exp_p2, res.xsec_obs, res.xsec_exp_median,
+         res.g_obs, res.g_exp_median, res.g_exp_m1, res.g_exp_p1, res.g_exp_m2, res.g_exp_p2, res.chi2_ndf, res.status);
+  for (std::int64_t m = 0; m < nm; ++m) {
+    const JobResult& nom = res.jobs[m * nv];
+    const double mass = res.mass[m], eff = nom.window.efficiency;
+    res.observable[m] = int(nom.window.observable);
+    res.efficiency[m] = eff;
+    res.n_sig[m] = nom.n_sig, res.n_sig_err[m] = nom.n_sig_err, res.chi2_ndf[m] = nom.chi2_ndf;
+    double zmin = nom.significance, lmax = nom.limit_obs;
+    FitStatus worst = nom.status;
+    for (std::int64_t v = 0; v < nv; ++v) {
+      const JobResult& j = res.jobs[m * nv + v];
+      zmin = std::min(zmin, j.significance);
+      lmax = std::max(lmax, j.limit_obs);
+      worsen(worst, j.status);
+      sum.fits += j.fits, sum.failed_fits += j.failed_fits, sum.retried_fits += j.retried_fits;
+    }
+    res.significance[m] = zmin, res.limit_obs[m] = lmax, res.status[m] = int(worst);
+    res.limit_exp_m2[m] = nom.limit_exp[0], res.limit_exp_m1[m] = nom.limit_exp[1];
+    res.limit_exp_median[m] = nom.limit_exp[2], res.limit_exp_p1[m] = nom.limit_exp[3];
+    res.limit_exp_p2[m] = nom.limit_exp[4];
+    auto xs = [&](double n) { return cross_section_pb(n, eff, opt.lumi); };
+    auto g = [&](double n) { return coupling_from_cross_section(xs(n), mass); };
+    res.xsec_obs[m] = xs(lmax), res.xsec_exp_median[m] = xs(nom.limit_exp[2]);
+    res.g_obs[m] = g(lmax), res.g_exp_median[m] = g(nom.limit_exp[2]);
+    res.g_exp_m1[m] = g(nom.limit_exp[1]), res.g_exp_p1[m] = g(nom.limit_exp[3]);
+    res.g_exp_m2[m] = g(nom.limit_exp[0]), res.g_exp_p2[m] = g(nom.limit_exp[4]);
+  }
+  global_significance(res, opt.gv_reference_q0);
+}
+
+}  // namespace
+
+ScanResult run_scan_batched_with(const BatchedBackend& backend, const std::string& backend_name, Spectrum spectrum,
+                                 const SignalTable& table, const ScanOptions& opt, BatchedScanSummary* summary,
+                                 const ProgressFn& progress) {
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  if (std::string why = opt.validate(); !why.empty()) throw OptionsError("scan options: " + why);
+  if (!opt.binned) throw OptionsError("scan options: the batched engine fits binned likelihoods only (binned = true)");
+  spectrum.prepare();
+  ScanResult res;
+  res.mass = mass_grid(table, opt);
+  res.variants = opt.variants;
+  const std::int64_t nm = std::int64_t(res.mass.size()), nv = std::int64_t(opt.variants.size()), nj = nm * nv;
+  // Refusals as run_scan(), before any fit.
+  std::vector<Window> windows(nj);
+  for (std::int64_t m = 0; m < nm; ++m)
+    for (std::int64_t v = 0; v < nv; ++v) {
+      Window& w = windows[m * nv + v] = make_window(res.mass[m], opt.variants[v], table, opt);
+      const auto& vals = spectrum.values(w.observable);
+      const auto a = std::lower_bound(vals.begin(), vals.end(), w.lo);
+      if (a == vals.end() || !(*a < w.hi)) {
+        std::ostringstream msg;
+        msg << "empty fit window for m = " << w.mass << " GeV (variant " << v << "): no " << to_string(w.observable)
+            << " values in [" << w.lo << ", " << w.hi << ") GeV^2";
+        throw InputError(msg.str(), {"", to_string(w.observable), -1, m});
+      }
+    }
+  BatchedScanSummary bs;
+  bs.backend = backend_name;
+  const PackedWindows packed = pack_windows(spectrum, windows, opt);
+  const auto t1 = clock::now();
+  bs.pack_seconds = std::chrono::duration<double>(t1 - t0).count();
+  if (progress) progress(0, nj);
+
+  BatchedJobs out;
+  out.resize(nj);
+  backend(packed, fit_config(opt), normal_quantile(opt.cl), out);
+  const auto t2 = clock::now();
+  bs.fit_seconds = std::chrono::duration<double>(t2 - t1).count();
+
+  res.jobs.resize(nj);
+  std::vector<std::int64_t> rerun;
+  for (std::int64_t j = 0; j < nj; ++j) {
+    JobResult& r = res.jobs[j];
+    r.window = windows[j];
+    r.n_events = packed.n_events[j];
+    r.n_bins = int(packed.bin_offsets[j + 1] - packed.bin_offsets[j]);
+    r.n_sig = out.n_sig[j], r.n_sig_err = out.n_sig_err[j];
+    r.nll_sb = out.nll_sb[j], r.nll_b = out.nll_b[j], r.significance = out.significance[j];
+    r.limit_obs = out.limit_obs[j], r.sigma_asimov = out.sigma_asimov[j];
+    std::copy_n(&out.limit_exp[5 * j], 5, r.limit_exp);
+    r.chi2_ndf = out.chi2_ndf[j];
+    r.status = FitStatus(out.status[j]);
+    r.fits = out.fits[j], r.failed_fits = out.failed_fits[j], r.retried_fits = out.retried_fits[j];
+    bs.batched_iterations += out.iterations[j];
+    if (r.status == FitStatus::failed) rerun.push_back(j);
+  }
+  // Jobs with a failed batched fit: the whole job again with Ceres (its fits chain), counted.
+  bs.batched_failed_jobs = bs.ceres_reruns = std::int64_t(rerun.size());
+  std::vector<std::string> errors(rerun.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t k = 0; k < std::int64_t(rerun.size()); ++k) {
+    try {
+      const std::int64_t j = rerun[k];
+      const int fits = res.jobs[j].fits;
+      res.jobs[j] = analyse_window(spectrum, windows[j], opt);
+      res.jobs[j].fits += fits;  // both attempts were run
+    } catch (const std::exception& e) {
+      errors[k] = e.what();
+    }
+  }
+  for (std::size_t k = 0; k < errors.size(); ++k)
+    if (!errors[k].empty()) throw Error("scan job " + std::to_string(rerun[k]) + " failed: " + errors[k]);
+  bs.rerun_seconds = std::chrono::duration<double>(clock::now() - t2).count();
+  if (progress) progress(nj, nj);
+
+  assemble(res, opt, bs.scan);
+  bs.scan.masses = nm, bs.scan.variants = nv, bs.scan.jobs = nj;
+  bs.scan.threads = omp_get_max_threads();
+  bs.scan.wall_seconds = std::chrono::duration<double>(clock::now() - t0).count();
+  if (summary) *summary = bs;
+  return res;
+}
+
+ScanResult run_scan_batched(Spectrum spectrum, const SignalTable& table, const ScanOptions& opt,
+                            BatchedScanSummary* summary, const ProgressFn& progress) {
+  return run_scan_batched_with(run_jobs_cpu, "cpu", std::move(spectrum), table, opt, summary, progress);
+}
+
+}  // namespace umbra::scan
