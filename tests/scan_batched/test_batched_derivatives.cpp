@@ -163,3 +163,20 @@ TEST(BatchedDerivatives, CholeskySolvesAndRefusesIndefinite) {
   b[0] = 1, b[np_max] = 2, b[np_max + 1] = 1;  // [[1, 2], [2, 1]]: indefinite
   EXPECT_FALSE(cholesky(b, 2));
 }
+
+TEST(BatchedDerivatives, BackgroundOnlyShortcutsChangeNothing) {
+  // evaluate(signal = false) for a yield fixed at 0, and res_free = false, give the entries a
+  // B-only / fixed-sigma fit uses unchanged.
+  const Window w(dscb, Basis::chebyshev, 4, 150, 16);
+  std::vector<double> p = w.point();
+  p[p_yield] = 0;
+  Eval full, fast;
+  evaluate(w.v, BinData{w.v.counts, nullptr}, p.data(), eval_hessian, full, SerialTeam{});
+  evaluate(w.v, BinData{w.v.counts, nullptr}, p.data(), eval_hessian, fast, SerialTeam{}, false, false);
+  EXPECT_NEAR(fast.nll, full.nll, 1e-13 * full.nll);
+  for (int a = p_background; a < w.v.n_params(); ++a) {
+    EXPECT_NEAR(fast.g[a], full.g[a], 1e-10 * (1 + std::abs(full.g[a])));
+    for (int c = a; c < w.v.n_params(); ++c)
+      EXPECT_NEAR(fast.h[batched::detail::hidx(a, c)], full.h[batched::detail::hidx(a, c)], 1e-10 * std::abs(full.h[batched::detail::hidx(a, c)]));
+  }
+}

@@ -117,17 +117,20 @@ UMBRA_HD inline EdgeValues edge_values(const CrystalBallShape& s, double x, bool
 /// One pass over the bins at parameters p (model.hpp layout). The expected counts are those of
 /// expected_counts() term by term; the derivatives of the signal fraction f_i = dG_i / I with
 /// respect to sigma follow from G's analytic primitive, so the Hessian needs no numerics.
+/// `signal`: false skips the Crystal Ball entirely (B-only fits: yield fixed at 0, its and the
+/// nuisances' derivatives unused); `res_free`: false skips the sigma second derivatives.
 template <class Team>
 UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
-                       const Team& team) {
+                       const Team& team, bool signal = true, bool res_free = true) {
   using detail::hidx;
   const int nb = v.n_bins, np = v.n_params(), nk = v.order + 1;
-  const bool derivs = what != eval_value, hess = what == eval_hessian;
+  const bool derivs = what != eval_value, second = what == eval_hessian && signal && res_free;
   const CrystalBallShape s = shape_at(v, p[p_theta_res]);
-  const WindowNorm w = cb_window(s, v.lo(), v.hi());
+  WindowNorm w{0, 0, 1, 0};
+  if (signal) w = cb_window(s, v.lo(), v.hi());
   const double I = w.integral, dI = w.d_integral_dsigma;
   double d2I = 0;
-  if (hess)
+  if (second)
     d2I = detail::edge_values(s, v.hi(), true).d2 - detail::edge_values(s, v.lo(), true).d2;
   const double kappa = 1 + v.eff_rel_unc * p[p_theta_eff];
   const double n_sig = p[p_yield];
@@ -139,9 +142,10 @@ UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, i
   for (int a = 0; a < nh_max; ++a) h[a] = 0;
   const int b0 = int((long long)nb * team.lane() / team.size());
   const int b1 = int((long long)nb * (team.lane() + 1) / team.size());
-  detail::EdgeValues prev = detail::edge_values(s, v.edges[b0], hess);
+  detail::EdgeValues prev{0, 0, 0}, cur{0, 0, 0};
+  if (signal) prev = detail::edge_values(s, v.edges[b0], second);
   for (int i = b0; i < b1; ++i) {
-    const detail::EdgeValues cur = detail::edge_values(s, v.edges[i + 1], hess);
+    if (signal) cur = detail::edge_values(s, v.edges[i + 1], second);
     const double dg = cur.prim - prev.prim;
     const double f = dg / I;
     double bkg = 0;
@@ -161,15 +165,20 @@ UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, i
       const double wgt = 1 - n / mu;
       for (int a = 0; a < np; ++a) g[a] += wgt * jac[a];
       double c;
-      if (hess) {
+      if (what == eval_hessian) {
         c = n / (mu * mu);  // d^2/dnu^2 of the bin's NLL
         // Second derivatives of nu (non-zero only among N, theta_eff, theta_res).
-        const double d2dg = cur.d2 - prev.d2;
-        const double d2f = d2dg / I - 2 * ddg * dI / (I * I) - dg * d2I / (I * I) + 2 * dg * dI * dI / (I * I * I);
-        h[hidx(p_yield, p_theta_eff)] += wgt * v.eff_rel_unc * f;
-        h[hidx(p_yield, p_theta_res)] += wgt * kappa * df * dsig;
-        h[hidx(p_theta_eff, p_theta_res)] += wgt * n_sig * v.eff_rel_unc * df * dsig;
-        h[hidx(p_theta_res, p_theta_res)] += wgt * n_sig * kappa * d2f * dsig * dsig;
+        if (signal) {  // else the yield is fixed at 0 and these entries are unused
+          h[hidx(p_yield, p_theta_eff)] += wgt * v.eff_rel_unc * f;
+          h[hidx(p_yield, p_theta_res)] += wgt * kappa * df * dsig;
+          h[hidx(p_theta_eff, p_theta_res)] += wgt * n_sig * v.eff_rel_unc * df * dsig;
+        }
+        if (second) {
+          const double d2dg = cur.d2 - prev.d2;
+          const double d2f =
+              d2dg / I - 2 * ddg * dI / (I * I) - dg * d2I / (I * I) + 2 * dg * dI * dI / (I * I * I);
+          h[hidx(p_theta_res, p_theta_res)] += wgt * n_sig * kappa * d2f * dsig * dsig;
+        }
       } else {
         double dr = 0;
         deviance_residual(n, nu, &dr);
@@ -264,8 +273,12 @@ UMBRA_HD Attempt minimise(const BinnedView& v, const BinData& d, const FreeSet& 
   for (int a = 0; a < np; ++a) at.p[a] = p0[a];
   at.converged = false;
   at.iterations = 0;
+  // A fit with the yield fixed at 0 needs no signal shape; sigma's second derivative only when it floats.
+  bool signal = false, res_free = false;
+  for (int a = 0; a < nf; ++a) res_free = res_free || fs.idx[a] == p_theta_res;
+  signal = p0[p_yield] != 0 || fs.idx[0] == p_yield;
   Eval e;
-  evaluate(v, d, at.p, eval_hessian, e, team);
+  evaluate(v, d, at.p, eval_hessian, e, team, signal, res_free);
   at.nll = e.nll;
   if (!finite(e.nll)) return at;
   auto grad_small = [&](const Eval& ev) {
@@ -313,7 +326,7 @@ UMBRA_HD Attempt minimise(const BinnedView& v, const BinData& d, const FreeSet& 
     }
     const bool tiny_step =
         sqrt(step_norm2) <= cfg.parameter_tolerance * (sqrt(p_norm2) + cfg.parameter_tolerance);
-    evaluate(v, d, pt, eval_hessian, trial, team);
+    evaluate(v, d, pt, eval_hessian, trial, team, signal, res_free);
     const double actual = at.nll - trial.nll;
     if (finite(trial.nll) && actual > 0) {
       const double rho = predicted > 0 ? actual / predicted : 0.0;
