@@ -10,5 +10,6 @@ namespace umbra::cli {
 void add_info_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_scan_command(CLI::App& app);
+void add_reconstruct_command(CLI::App& app);
 
 }  // namespace umbra::cli

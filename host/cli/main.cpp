@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   umbra::cli::add_info_command(app);
   umbra::cli::add_simulate_command(app);
   umbra::cli::add_scan_command(app);
+  umbra::cli::add_reconstruct_command(app);
 
   try {
     app.parse(argc, argv);

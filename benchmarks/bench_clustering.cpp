@@ -1,0 +1,74 @@
+// ECL clustering + shower shapes per backend on simulated 3-photon ALP events (m_a = 0.5 GeV)
+// with nominal beam background (183 out-of-time digits per event): events/s, CPU with 1 thread
+// and all threads, CUDA (transfers reported separately) when a device is present.
+#include <benchmark/benchmark.h>
+
+#include "umbra/cpu/ecl_clustering.hpp"
+#include "umbra/cpu/for_each.hpp"
+#include "umbra/sim/simulate.hpp"
+#ifdef UMBRA_WITH_CUDA
+#include "umbra/cuda/ecl_clustering.hpp"
+#endif
+
+namespace {
+
+const umbra::EventBatch& alp_events(std::uint64_t n) {
+  static std::uint64_t cached_n = 0;
+  static umbra::EventBatch b;
+  if (cached_n != n) {
+    umbra::sim::SimulationOptions o;
+    o.process = "alp";
+    o.mass = 0.5;
+    o.beam_background = 1.0;
+    o.tracker = false;
+    o.seed = 5;
+    b = umbra::sim::simulate(o, 0, n);
+    cached_n = n;
+  }
+  return b;
+}
+
+void BM_ClusteringCpu(benchmark::State& state) {
+  const umbra::ecl::EclGeometry geo;
+  const auto& b = alp_events(20000);
+  umbra::cpu::set_thread_count(int(state.range(0)));
+  std::uint64_t showers = 0;
+  for (auto _ : state) {
+    const auto r = umbra::cpu::cluster_ecl(geo, b.digits);
+    showers = r.showers.size();
+    benchmark::DoNotOptimize(showers);
+  }
+  state.counters["threads"] = umbra::cpu::thread_count();
+  umbra::cpu::set_thread_count(0);
+  state.SetItemsProcessed(int64_t(state.iterations() * b.n_events()));
+  state.counters["events/s"] = benchmark::Counter(double(state.iterations() * b.n_events()), benchmark::Counter::kIsRate);
+  state.counters["digits/event"] = double(b.digits.size()) / double(b.n_events());
+  state.counters["showers/event"] = double(showers) / double(b.n_events());
+}
+BENCHMARK(BM_ClusteringCpu)->Arg(1)->Arg(0)->ArgName("threads(0=all)")->Unit(benchmark::kMillisecond)->UseRealTime();
+
+#ifdef UMBRA_WITH_CUDA
+void BM_ClusteringCuda(benchmark::State& state) {
+  if (umbra::cuda::device_count() == 0) {
+    state.SkipWithError("no CUDA device");
+    return;
+  }
+  umbra::cuda::Context ctx;
+  const auto& b = alp_events(std::uint64_t(state.range(0)));
+  double up = 0, kern = 0, down = 0;
+  for (auto _ : state) {
+    const auto r = umbra::cuda::cluster_ecl(ctx, b.digits);
+    up += r.summary.upload_ms, kern += r.summary.kernel_ms, down += r.summary.download_ms;
+    benchmark::DoNotOptimize(r.showers.size());
+  }
+  const double n = double(state.iterations());
+  state.counters["upload_ms"] = up / n;
+  state.counters["kernel_ms"] = kern / n;
+  state.counters["download_ms"] = down / n;
+  state.counters["events/s"] = benchmark::Counter(n * double(b.n_events()), benchmark::Counter::kIsRate);
+  state.counters["kernel_events/s"] = double(b.n_events()) / (kern / n * 1e-3);
+}
+BENCHMARK(BM_ClusteringCuda)->Arg(100000)->Arg(200000)->ArgName("events")->Unit(benchmark::kMillisecond)->UseRealTime();
+#endif
+
+}  // namespace
