@@ -57,6 +57,12 @@ void dump_fit(const ScanArgs& a, const scan::Spectrum& spectrum, const scan::Sig
   FitOptions fo = a.opt.fit;
   const FitResult b = fit_binned(v, {FitMode::background_only}, fo);
   const FitResult sb = fit_binned(v, {FitMode::signal_plus_background, 0, b.params.data()}, fo);
+  // Expected counts per bin of both fits, so plots can overlay them without re-implementing the model.
+  auto expected = [&](const FitResult& f) {
+    std::vector<double> nu(v.n_bins), scratch(2 * (v.n_bins + 1));
+    expected_counts(v, f.params.data(), nu.data(), nullptr, scratch.data());
+    return nu;
+  };
   nlohmann::json j = {
       {"mass", w.mass}, {"observable", to_string(w.observable)}, {"lo", w.lo}, {"hi", w.hi},
       {"order", w.order}, {"basis", a.basis}, {"edges", h.edges}, {"counts", h.counts},
@@ -67,7 +73,9 @@ void dump_fit(const ScanArgs& a, const scan::Spectrum& spectrum, const scan::Sig
       {"nll_definition", "sum_i nu_i - n_i + n_i ln(n_i/nu_i) + (theta_eff^2 + theta_res^2)/2"},
       {"background_only", {{"nll", b.nll}, {"params", b.params}, {"status", to_string(b.status)}}},
       {"signal_plus_background",
-       {{"nll", sb.nll}, {"params", sb.params}, {"errors", sb.errors}, {"status", to_string(sb.status)}}}};
+       {{"nll", sb.nll}, {"params", sb.params}, {"errors", sb.errors}, {"status", to_string(sb.status)}}},
+      {"expected_background", expected(b)},
+      {"expected_signal_plus_background", expected(sb)}};
   const std::string tmp = a.dump_fit + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(tmp);

@@ -11,5 +11,8 @@ void add_info_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_scan_command(CLI::App& app);
 void add_reconstruct_command(CLI::App& app);
+void add_select_command(CLI::App& app);
+void add_calibrate_command(CLI::App& app);
+void add_search_command(CLI::App& app);
 
 }  // namespace umbra::cli

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   umbra::cli::add_simulate_command(app);
   umbra::cli::add_scan_command(app);
   umbra::cli::add_reconstruct_command(app);
+  umbra::cli::add_select_command(app);
+  umbra::cli::add_calibrate_command(app);
+  umbra::cli::add_search_command(app);
 
   try {
     app.parse(argc, argv);

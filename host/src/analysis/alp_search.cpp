@@ -1,0 +1,148 @@
+#include "umbra/analysis/alp_search.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "umbra/core/error.hpp"
+#include "umbra/cpu/ecl_clustering.hpp"
+#include "umbra/sim/simulate.hpp"
+
+namespace umbra::analysis {
+
+std::string AlpSearchOptions::validate() const {
+  if (!(lumi > 0)) return "lumi must be > 0 pb^-1";
+  if (backgrounds.empty() && signals.empty()) return "nothing to simulate: no backgrounds and no signals";
+  for (const auto& b : backgrounds) {
+    bool known = false;
+    for (const auto& p : sim::process_names()) known |= p == b;
+    if (!known || b == "gun") return "unknown background process '" + b + "'";
+  }
+  for (const auto& s : signals)
+    if (!(s.mass > 0 && s.mass < constants::sqrt_s && s.coupling > 0)) return "injected signals need 0 < mass < sqrt(s), coupling > 0";
+  if (batch == 0) return "batch must be > 0";
+  if (veto_min_cdc_hits < 0) return "veto_min_cdc_hits must be >= 0";
+  if (std::string m = selection.validate(); !m.empty()) return "selection: " + m;
+  if (std::string m = clustering.validate(); !m.empty()) return "clustering: " + m;
+  if (run_scan)
+    if (std::string m = scan.validate(); !m.empty()) return "scan: " + m;
+  return {};
+}
+
+std::string AlpSearchResult::brief() const {
+  std::ostringstream s;
+  s << "alp search: " << candidates.size() << " candidates";
+  for (const auto& p : processes)
+    s << "\n  " << p.process << ": sigma " << p.cross_section_pb << " pb, generated " << p.generated << ", selected "
+      << p.selected_events << " events (" << p.candidates << " candidates)";
+  s << "\n  reconstruction " << seconds_reconstruction << " s, scan " << seconds_scan << " s";
+  return s.str();
+}
+
+namespace {
+bool has_charged_final_state(const std::string& process) {
+  return process == "ee" || process == "mumu" || process == "emu" || process == "zprime" || process == "idm" ||
+         process == "scalar";
+}
+
+// Per event: 1 when the CDC saw a charged track (>= min_hits hits), else 0.
+std::vector<std::uint32_t> cdc_veto(const TrackerHits& h, int min_hits) {
+  std::vector<std::uint32_t> v(h.n_events(), 0);
+  for (std::uint64_t e = 0; e < h.n_events(); ++e) {
+    int n = 0;
+    for (auto i = h.begin(e); i < h.end(e); ++i) n += h.detector[i] == std::uint8_t(TrackerDetector::CDC);
+    v[e] = n >= min_hits;
+  }
+  return v;
+}
+}  // namespace
+
+AlpSearchResult run_alp_search(const AlpSearchOptions& opt, const scan::SignalTable& table,
+                               const SearchProgress& progress) {
+  if (const std::string m = opt.validate(); !m.empty()) throw OptionsError("alp search: " + m);
+  const auto t0 = std::chrono::steady_clock::now();
+  AlpSearchResult r;
+  struct Job {
+    sim::SimulationOptions so;
+    std::string name;
+  };
+  std::vector<Job> jobs;
+  for (const auto& b : opt.backgrounds) {
+    sim::SimulationOptions so;
+    so.process = b;
+    jobs.push_back({so, b});
+  }
+  for (const auto& s : opt.signals) {
+    sim::SimulationOptions so;
+    so.process = "alp";
+    so.mass = s.mass;
+    so.coupling = s.coupling;
+    std::ostringstream n;
+    n << "alp(m=" << s.mass << ",g=" << s.coupling << ")";
+    jobs.push_back({so, n.str()});
+  }
+  std::uint64_t total = 0;
+  std::vector<std::uint64_t> n_events;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    auto& so = jobs[j].so;
+    so.beam_background = opt.beam_background;
+    so.seed = opt.seed * 1000003ull + j;
+    so.tracker = opt.veto_min_cdc_hits > 0 && has_charged_final_state(so.process);
+    if (const std::string m = so.validate(); !m.empty()) throw OptionsError("alp search: " + jobs[j].name + ": " + m);
+    const double xs = sim::cross_section_pb(so);
+    n_events.push_back(std::uint64_t(std::llround(xs * opt.lumi)));
+    total += n_events.back();
+    r.processes.push_back({jobs[j].name, xs, n_events.back(), 0, 0});
+  }
+
+  const ecl::EclGeometry geo;
+  std::uint64_t done = 0;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    for (std::uint64_t first = 0; first < n_events[j]; first += opt.batch) {
+      const std::uint64_t n = std::min(opt.batch, n_events[j] - first);
+      const EventBatch b = sim::simulate(jobs[j].so, first, n);
+      const auto reco = cpu::cluster_ecl(geo, b.digits, opt.clustering);
+      track::Tracks veto_tracks;  // the hit-count veto expressed as one "good track" per vetoed event
+      const track::Tracks* tracks = nullptr;
+      if (jobs[j].so.tracker) {
+        const auto veto = cdc_veto(b.hits, opt.veto_min_cdc_hits);
+        std::uint64_t n_vetoed = 0;
+        for (std::uint64_t e = 0; e < veto.size(); ++e) {
+          n_vetoed += veto[e];
+          veto_tracks.event_offsets.push_back(n_vetoed);
+        }
+        veto_tracks.resize(n_vetoed);  // zero d0/z0, status ok
+        std::fill(veto_tracks.pt.begin(), veto_tracks.pt.end(), 1.0f);
+        tracks = &veto_tracks;
+      }
+      AlpSelectionSummary ss;
+      const Candidates c = select_alp(reco.showers, tracks, opt.selection, &ss);
+      for (std::uint64_t e = 0; e < c.n_events(); ++e) {
+        for (auto i = c.begin(e); i < c.end(e); ++i) {
+          r.candidates.push_back(c.m2_gg[i], c.m2_recoil[i]);
+          r.candidate_process.push_back(std::int32_t(j));
+        }
+        r.candidates.close_event();
+      }
+      r.processes[j].selected_events += ss.failed[int(AlpCut::passed)];
+      r.processes[j].candidates += ss.candidates;
+      done += n;
+      if (progress) progress(done, total);
+    }
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  r.seconds_reconstruction = std::chrono::duration<double>(t1 - t0).count();
+  if (opt.run_scan) {
+    scan::Spectrum spectrum;
+    spectrum.m2_gg = r.candidates.m2_gg;
+    spectrum.m2_recoil = r.candidates.m2_recoil;
+    scan::ScanOptions so = opt.scan;
+    so.lumi = opt.lumi;
+    r.scan = scan::run_scan(std::move(spectrum), table, so, &r.scan_summary);
+  }
+  r.seconds_scan = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  return r;
+}
+
+}  // namespace umbra::analysis
