@@ -1,0 +1,18 @@
+# cmake -DCMD=<umbra> -DARGS="simulate;...;-o;FILE" -DOUTPUT=FILE -DEXPECT=<regex> -P expect_no_output.cmake
+# Passes when the command exits non-zero, stderr matches EXPECT and OUTPUT does not exist.
+file(REMOVE ${OUTPUT})
+execute_process(COMMAND ${CMD} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "expected a non-zero exit, got 0; stdout: ${out}")
+endif()
+if(NOT err MATCHES "${EXPECT}")
+  message(FATAL_ERROR "exit ${rc}, but stderr does not match '${EXPECT}': ${err}")
+endif()
+if(EXISTS ${OUTPUT})
+  message(FATAL_ERROR "a refused command left ${OUTPUT} behind")
+endif()
+get_filename_component(dir ${OUTPUT} DIRECTORY)
+file(GLOB leftovers ${OUTPUT}.tmp*)
+if(leftovers)
+  message(FATAL_ERROR "temporary files left behind: ${leftovers}")
+endif()
