@@ -16,7 +16,13 @@ import numpy as np
 def read_scan_csv(path):
     with open(path) as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
-    return {k: np.array([float(r[k]) for r in rows]) for k in rows[0]}
+    def column(k):
+        try:
+            return np.array([float(r[k]) for r in rows])
+        except ValueError:  # text columns (observable, status)
+            return np.array([r[k] for r in rows])
+
+    return {k: column(k) for k in rows[0]}
 
 
 def main(out, umbra):
