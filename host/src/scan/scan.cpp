@@ -316,11 +316,23 @@ ScanResult run_scan(Spectrum spectrum, const SignalTable& table, const ScanOptio
     if (!errors[j].empty()) throw Error("scan job " + std::to_string(j) + " failed: " + errors[j]);
   if (progress) progress(nj, nj);
 
+  ScanSummary sum;
+  assemble_per_mass(res, opt, sum);
+  sum.masses = nm, sum.variants = nv, sum.jobs = nj;
+  sum.threads = omp_get_max_threads();
+  sum.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (summary) *summary = sum;
+  return res;
+}
+
+/// Per-mass reporting of run_scan(): smallest significance and least stringent limit over the
+/// variants, the nominal variant's yield, expected limits and chi2/ndf, conversions, Gross-Vitells.
+void assemble_per_mass(ScanResult& res, const ScanOptions& opt, ScanSummary& sum) {
+  const std::int64_t nm = std::int64_t(res.mass.size()), nv = std::int64_t(res.variants.size());
   auto resize = [nm](auto&... v) { (v.resize(nm), ...); };
   resize(res.observable, res.efficiency, res.n_sig, res.n_sig_err, res.significance, res.limit_obs, res.limit_exp_m2,
          res.limit_exp_m1, res.limit_exp_median, res.limit_exp_p1, res.limit_exp_p2, res.xsec_obs, res.xsec_exp_median,
          res.g_obs, res.g_exp_median, res.g_exp_m1, res.g_exp_p1, res.g_exp_m2, res.g_exp_p2, res.chi2_ndf, res.status);
-  ScanSummary sum;
   for (std::int64_t m = 0; m < nm; ++m) {
     const JobResult& nom = res.jobs[m * nv];
     const double mass = res.mass[m], eff = nom.window.efficiency;
@@ -348,11 +360,6 @@ ScanResult run_scan(Spectrum spectrum, const SignalTable& table, const ScanOptio
     res.g_exp_m2[m] = g(nom.limit_exp[0]), res.g_exp_p2[m] = g(nom.limit_exp[4]);
   }
   global_significance(res, opt.gv_reference_q0);
-  sum.masses = nm, sum.variants = nv, sum.jobs = nj;
-  sum.threads = omp_get_max_threads();
-  sum.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (summary) *summary = sum;
-  return res;
 }
 
 void global_significance(ScanResult& r, double c0) {

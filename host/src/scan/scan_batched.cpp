@@ -92,47 +92,6 @@ std::string BatchedScanSummary::brief() const {
 
 namespace {
 
-void worsen(FitStatus& s, FitStatus t) {
-  if (int(t) > int(s) && t != FitStatus::empty_window) s = t;
-}
-
-/// Per-mass reporting of run_scan(): smallest significance and least stringent limit over the
-/// variants, the nominal variant's yield, expected limits and chi2/ndf, conversions, Gross-Vitells.
-void assemble(ScanResult& res, const ScanOptions& opt, ScanSummary& sum) {
-  const std::int64_t nm = std::int64_t(res.mass.size()), nv = std::int64_t(res.variants.size());
-  auto resize = [nm](auto&... v) { (v.resize(nm), ...); };
-  resize(res.observable, res.efficiency, res.n_sig, res.n_sig_err, res.significance, res.limit_obs, res.limit_exp_m2,
-         res.limit_exp_m1, res.limit_exp_median, res.limit_exp_p1, res.limit_exp_p2, res.xsec_obs, res.xsec_exp_median,
-         res.g_obs, res.g_exp_median, res.g_exp_m1, res.g_exp_p1, res.g_exp_m2, res.g_exp_p2, res.chi2_ndf, res.status);
-  for (std::int64_t m = 0; m < nm; ++m) {
-    const JobResult& nom = res.jobs[m * nv];
-    const double mass = res.mass[m], eff = nom.window.efficiency;
-    res.observable[m] = int(nom.window.observable);
-    res.efficiency[m] = eff;
-    res.n_sig[m] = nom.n_sig, res.n_sig_err[m] = nom.n_sig_err, res.chi2_ndf[m] = nom.chi2_ndf;
-    double zmin = nom.significance, lmax = nom.limit_obs;
-    FitStatus worst = nom.status;
-    for (std::int64_t v = 0; v < nv; ++v) {
-      const JobResult& j = res.jobs[m * nv + v];
-      zmin = std::min(zmin, j.significance);
-      lmax = std::max(lmax, j.limit_obs);
-      worsen(worst, j.status);
-      sum.fits += j.fits, sum.failed_fits += j.failed_fits, sum.retried_fits += j.retried_fits;
-    }
-    res.significance[m] = zmin, res.limit_obs[m] = lmax, res.status[m] = int(worst);
-    res.limit_exp_m2[m] = nom.limit_exp[0], res.limit_exp_m1[m] = nom.limit_exp[1];
-    res.limit_exp_median[m] = nom.limit_exp[2], res.limit_exp_p1[m] = nom.limit_exp[3];
-    res.limit_exp_p2[m] = nom.limit_exp[4];
-    auto xs = [&](double n) { return cross_section_pb(n, eff, opt.lumi); };
-    auto g = [&](double n) { return coupling_from_cross_section(xs(n), mass); };
-    res.xsec_obs[m] = xs(lmax), res.xsec_exp_median[m] = xs(nom.limit_exp[2]);
-    res.g_obs[m] = g(lmax), res.g_exp_median[m] = g(nom.limit_exp[2]);
-    res.g_exp_m1[m] = g(nom.limit_exp[1]), res.g_exp_p1[m] = g(nom.limit_exp[3]);
-    res.g_exp_m2[m] = g(nom.limit_exp[0]), res.g_exp_p2[m] = g(nom.limit_exp[4]);
-  }
-  global_significance(res, opt.gv_reference_q0);
-}
-
 }  // namespace
 
 ScanResult run_scan_batched_with(const BatchedBackend& backend, const std::string& backend_name, Spectrum spectrum,
@@ -210,7 +169,7 @@ ScanResult run_scan_batched_with(const BatchedBackend& backend, const std::strin
   bs.rerun_seconds = std::chrono::duration<double>(clock::now() - t2).count();
   if (progress) progress(nj, nj);
 
-  assemble(res, opt, bs.scan);
+  assemble_per_mass(res, opt, bs.scan);
   bs.scan.masses = nm, bs.scan.variants = nv, bs.scan.jobs = nj;
   bs.scan.threads = omp_get_max_threads();
   bs.scan.wall_seconds = std::chrono::duration<double>(clock::now() - t0).count();

@@ -160,6 +160,12 @@ ScanResult run_scan(Spectrum spectrum, const SignalTable& table, const ScanOptio
 /// upcrossings of q0 = c0 by the significance curve (reference/belle2.md "Statistics").
 void global_significance(ScanResult& r, double reference_q0);
 
+/// Fills the per-mass columns of `r` from its jobs (smallest significance and least stringent
+/// limit over the variants; yield, expected limits and chi2/ndf of the nominal variant; cross-section
+/// and coupling conversions), adds the fit counts to `sum`, and computes the global significance.
+/// Shared by run_scan and the batched engine.
+void assemble_per_mass(ScanResult& r, const ScanOptions& opt, ScanSummary& sum);
+
 /// Global significance from toys: the largest local significance of `n_toys` background-only
 /// toy scans (toy spectra from `make_toy(toy_index)`), compared with the observed maximum.
 struct ToyGlobal {
