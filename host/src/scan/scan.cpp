@@ -268,6 +268,25 @@ std::string ScanSummary::brief() const {
   return s.str();
 }
 
+std::vector<Window> make_windows(const Spectrum& spectrum, const std::vector<double>& masses, const SignalTable& table,
+                                 const ScanOptions& opt) {
+  const std::int64_t nm = std::int64_t(masses.size()), nv = std::int64_t(opt.variants.size());
+  std::vector<Window> windows(nm * nv);
+  for (std::int64_t m = 0; m < nm; ++m)
+    for (std::int64_t v = 0; v < nv; ++v) {
+      Window& w = windows[m * nv + v] = make_window(masses[m], opt.variants[v], table, opt);
+      const auto& vals = spectrum.values(w.observable);
+      const auto [a, b] = window_range(vals, w.lo, w.hi);
+      if (a == b) {
+        std::ostringstream msg;
+        msg << "empty fit window for m = " << w.mass << " GeV (variant " << v << "): no " << to_string(w.observable)
+            << " values in [" << w.lo << ", " << w.hi << ") GeV^2";
+        throw InputError(msg.str(), {"", to_string(w.observable), -1, m});
+      }
+    }
+  return windows;
+}
+
 ScanResult run_scan(Spectrum spectrum, const SignalTable& table, const ScanOptions& opt, ScanSummary* summary,
                     const ProgressFn& progress) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -278,19 +297,7 @@ ScanResult run_scan(Spectrum spectrum, const SignalTable& table, const ScanOptio
   res.variants = opt.variants;
   const std::int64_t nm = std::int64_t(res.mass.size()), nv = std::int64_t(opt.variants.size()), nj = nm * nv;
   // Everything that can refuse the input happens here, before the parallel region.
-  std::vector<Window> windows(nj);
-  for (std::int64_t m = 0; m < nm; ++m)
-    for (std::int64_t v = 0; v < nv; ++v) {
-      Window& w = windows[m * nv + v] = make_window(res.mass[m], opt.variants[v], table, opt);
-      const auto& vals = spectrum.values(w.observable);
-      const auto [a, b] = window_range(vals, w.lo, w.hi);
-      if (a == b) {
-        std::ostringstream msg;
-        msg << "empty fit window for m = " << w.mass << " GeV (variant " << v << "): no " << to_string(w.observable)
-            << " values in [" << w.lo << ", " << w.hi << ") GeV^2";
-        throw InputError(msg.str(), {"", to_string(w.observable), -1, m});
-      }
-    }
+  const std::vector<Window> windows = make_windows(spectrum, res.mass, table, opt);
 
   res.jobs.resize(nj);
   std::atomic<std::int64_t> done{0};

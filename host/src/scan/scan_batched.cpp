@@ -107,19 +107,7 @@ ScanResult run_scan_batched_with(const BatchedBackend& backend, const std::strin
   res.variants = opt.variants;
   const std::int64_t nm = std::int64_t(res.mass.size()), nv = std::int64_t(opt.variants.size()), nj = nm * nv;
   // Refusals as run_scan(), before any fit.
-  std::vector<Window> windows(nj);
-  for (std::int64_t m = 0; m < nm; ++m)
-    for (std::int64_t v = 0; v < nv; ++v) {
-      Window& w = windows[m * nv + v] = make_window(res.mass[m], opt.variants[v], table, opt);
-      const auto& vals = spectrum.values(w.observable);
-      const auto a = std::lower_bound(vals.begin(), vals.end(), w.lo);
-      if (a == vals.end() || !(*a < w.hi)) {
-        std::ostringstream msg;
-        msg << "empty fit window for m = " << w.mass << " GeV (variant " << v << "): no " << to_string(w.observable)
-            << " values in [" << w.lo << ", " << w.hi << ") GeV^2";
-        throw InputError(msg.str(), {"", to_string(w.observable), -1, m});
-      }
-    }
+  const std::vector<Window> windows = make_windows(spectrum, res.mass, table, opt);
   BatchedScanSummary bs;
   bs.backend = backend_name;
   const PackedWindows packed = pack_windows(spectrum, windows, opt);

@@ -87,6 +87,10 @@ struct Window {
 };
 /// Window for `mass` and `variant`; throws InputError if the table does not cover `mass`.
 Window make_window(double mass, const Variant& variant, const SignalTable& table, const ScanOptions& opt);
+/// Windows of every (mass, variant) job, index m * n_variants + v, on a prepared spectrum; throws
+/// InputError naming the observable and mass index when a window holds no values.
+std::vector<Window> make_windows(const Spectrum& spectrum, const std::vector<double>& masses, const SignalTable& table,
+                                 const ScanOptions& opt);
 /// The default mass grid of `opt` (or opt.masses).
 std::vector<double> mass_grid(const SignalTable& table, const ScanOptions& opt);
 
