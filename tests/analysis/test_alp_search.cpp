@@ -35,6 +35,8 @@ TEST(AlpSearch, InjectedSignalsAreRecoveredWithTheRightYield) {
     // At 4.5 GeV the fitted yield is right but its error is several times larger than at the lower
     // masses (nominal Z ~ 0.8 for ~70 events): an open question for the scan (issue 8), so only the
     // yield is asserted there.
-    if (m < 4) EXPECT_GT(nominal.significance, 3.0) << "m = " << m;
+    if (m < 4) {
+      EXPECT_GT(nominal.significance, 3.0) << "m = " << m;
+    }
   }
 }
