@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "umbra/core/error.hpp"
 #include "umbra/cpu/for_each.hpp"
 #include "umbra/scan/scan_io.hpp"
@@ -39,14 +40,6 @@ std::string stem_of(const std::string& path) {
 
 bool ends_with(const std::string& s, const std::string& e) {
   return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
-}
-
-void progress_bar(std::int64_t done, std::int64_t total) {
-  const int width = 40, filled = total > 0 ? int(width * done / total) : width;
-  std::fprintf(stderr, "\rscan [%.*s%*s] %3d%% (%lld/%lld jobs)", filled, "########################################",
-               width - filled, "", total > 0 ? int(100 * done / total) : 100, (long long)done, (long long)total);
-  if (done == total) std::fputc('\n', stderr);
-  std::fflush(stderr);
 }
 
 void dump_fit(const ScanArgs& a, const scan::Spectrum& spectrum, const scan::SignalTable& table) {
@@ -140,9 +133,9 @@ void add_scan_command(CLI::App& app) {
             ? read_values_csv(a->input, a->observable == "m2_recoil" ? Observable::m2_recoil : Observable::m2_gg)
             : read_candidates(a->input);
     if (!a->dump_fit.empty()) return dump_fit(*a, spectrum, table);
-    const bool tty = !a->quiet && ::isatty(2);
     ScanSummary summary;
-    const ProgressFn bar = tty ? ProgressFn(progress_bar) : ProgressFn{};
+    const auto draw = progress_bar("scan", "jobs", a->quiet);
+    const ProgressFn bar = draw ? ProgressFn([draw](std::int64_t d, std::int64_t t) { draw(d, t); }) : ProgressFn{};
     if (a->engine == "ceres" && a->backend != "cpu") throw OptionsError("scan: --backend cuda needs --engine batched");
     std::string batched_brief;
     ScanResult r;

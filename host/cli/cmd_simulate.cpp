@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "umbra/core/error.hpp"
 #include "umbra/cpu/for_each.hpp"
 #include "umbra/io/event_file.hpp"
@@ -41,14 +42,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   std::stringstream ss(s);
   for (std::string item; std::getline(ss, item, sep);) out.push_back(item);
   return out;
-}
-
-void progress(std::uint64_t done, std::uint64_t total) {
-  const int width = 40, filled = total ? int(width * done / total) : width;
-  std::fprintf(stderr, "\r[%s%s] %3d%% %llu/%llu events", std::string(filled, '#').c_str(),
-               std::string(width - filled, ' ').c_str(), total ? int(100 * done / total) : 100,
-               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-  if (done == total) std::fprintf(stderr, "\n");
 }
 
 }  // namespace
@@ -138,7 +131,7 @@ void add_simulate_command(CLI::App& app) {
     if (total == 0) throw OptionsError("the sample would hold zero events (raise --events or --lumi)");
 
     umbra::cpu::set_thread_count(a->threads);
-    const bool bar = !a->quiet && isatty(STDERR_FILENO);
+    const auto bar = progress_bar("simulate", "events", a->quiet);
     io::EventFileWriter writer(a->output);
     std::uint64_t done = 0, first = 0;
     sim::SimulationSummary sum_all;
@@ -157,7 +150,7 @@ void add_simulate_command(CLI::App& app) {
         sum_all.n_particles += s.n_particles, sum_all.generator_failures += s.generator_failures;
         sum_all.digit_overflows += s.digit_overflows, sum_all.seconds += s.seconds;
         done += n;
-        if (bar) progress(done, total);
+        if (bar) bar(done, total);
       }
       first += counts[k];
       writer.set_attribute("cross_section_pb." + procs[k], sigma[k]);
