@@ -204,18 +204,8 @@ void write_signal_table(const std::vector<scan::SignalPoint>& table, const std::
 scan::SignalTable default_alp_signal_table() {
   const std::string text = embedded::alp_signal_table_csv;
   if (std::count(text.begin(), text.end(), '\n') < 3) return scan::SignalTable::default_table();
-  std::vector<scan::SignalPoint> rows;
   std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == 'm' || line[0] == '#') continue;
-    std::replace(line.begin(), line.end(), ',', ' ');
-    std::istringstream ls(line);
-    scan::SignalPoint p;
-    ls >> p.mass >> p.efficiency >> p.sigma >> p.alpha >> p.n >> p.alpha2 >> p.n2;
-    rows.push_back(p);
-  }
-  return scan::SignalTable(rows, "embedded data/calibration/alp_signal_table.csv");
+  return scan::SignalTable::parse_csv(in, "embedded data/calibration/alp_signal_table.csv");
 }
 
 }  // namespace umbra::analysis

@@ -33,6 +33,10 @@ SignalTable::SignalTable(std::vector<SignalPoint> rows, const std::string& sourc
 SignalTable SignalTable::read_csv(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError("cannot open signal table", {path});
+  return parse_csv(in, path);
+}
+
+SignalTable SignalTable::parse_csv(std::istream& in, const std::string& path) {
   std::vector<SignalPoint> rows;
   std::string line;
   int line_no = 0;

@@ -5,6 +5,7 @@
 //   alpha, n [, alpha2, n2]   (alpha2/n2 present and alpha2 > 0: double-sided Crystal Ball)
 // Host-only (std::vector); per-fit code receives the interpolated CrystalBallShape by value.
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ class SignalTable {
   /// (0, 1], sigma <= 0, alpha <= 0 or n <= 1, or fewer than 2 rows.
   explicit SignalTable(std::vector<SignalPoint> rows, const std::string& source = "signal table");
   static SignalTable read_csv(const std::string& path);
+  /// The same from a stream; `source` names it in errors.
+  static SignalTable parse_csv(std::istream& in, const std::string& source);
   /// A smooth placeholder until the calibration of issue 10 exists (approximate numbers, see the
   /// .cpp): efficiency 0.25-0.35, sigma_m ~ 8 MeV + 0.2% m for M^2_gg and a photon-energy-driven
   /// recoil width above `switch_mass`, single-sided CB below and double-sided above.
