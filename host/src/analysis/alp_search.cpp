@@ -103,21 +103,10 @@ AlpSearchResult run_alp_search(const AlpSearchOptions& opt, const scan::SignalTa
       const std::uint64_t n = std::min(opt.batch, n_events[j] - first);
       const EventBatch b = sim::simulate(jobs[j].so, first, n);
       const auto reco = cpu::cluster_ecl(geo, b.digits, opt.clustering);
-      track::Tracks veto_tracks;  // the hit-count veto expressed as one "good track" per vetoed event
-      const track::Tracks* tracks = nullptr;
-      if (jobs[j].so.tracker) {
-        const auto veto = cdc_veto(b.hits, opt.veto_min_cdc_hits);
-        std::uint64_t n_vetoed = 0;
-        for (std::uint64_t e = 0; e < veto.size(); ++e) {
-          n_vetoed += veto[e];
-          veto_tracks.event_offsets.push_back(n_vetoed);
-        }
-        veto_tracks.resize(n_vetoed);  // zero d0/z0, status ok
-        std::fill(veto_tracks.pt.begin(), veto_tracks.pt.end(), 1.0f);
-        tracks = &veto_tracks;
-      }
+      std::vector<std::uint32_t> veto;  // charged-track veto from the CDC hit count
+      if (jobs[j].so.tracker) veto = cdc_veto(b.hits, opt.veto_min_cdc_hits);
       AlpSelectionSummary ss;
-      const Candidates c = select_alp(reco.showers, tracks, opt.selection, &ss);
+      const Candidates c = select_alp_vetoed(reco.showers, jobs[j].so.tracker ? &veto : nullptr, opt.selection, &ss);
       for (std::uint64_t e = 0; e < c.n_events(); ++e) {
         for (auto i = c.begin(e); i < c.end(e); ++i) {
           r.candidates.push_back(c.m2_gg[i], c.m2_recoil[i]);

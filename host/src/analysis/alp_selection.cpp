@@ -62,20 +62,29 @@ std::vector<std::uint32_t> count_good_tracks(const track::Tracks& t, std::uint64
 Candidates select_alp(const ecl::EclShowers& showers, const track::Tracks* tracks, const AlpSelectionOptions& opt,
                       AlpSelectionSummary* summary, const PhotonEnergyCorrection* correction,
                       std::vector<std::uint64_t>* recoil_shower) {
+  if (!tracks) return select_alp_vetoed(showers, nullptr, opt, summary, correction, recoil_shower);
+  const std::vector<std::uint32_t> good = count_good_tracks(*tracks, showers.n_events(), opt);
+  return select_alp_vetoed(showers, &good, opt, summary, correction, recoil_shower);
+}
+
+Candidates select_alp_vetoed(const ecl::EclShowers& showers, const std::vector<std::uint32_t>* charged,
+                             const AlpSelectionOptions& opt, AlpSelectionSummary* summary,
+                             const PhotonEnergyCorrection* correction, std::vector<std::uint64_t>* recoil_shower) {
   static const PhotonEnergyCorrection default_correction = default_photon_energy_correction();
   PhotonEnergyCorrection corr = PhotonEnergyCorrection::none();
   if (opt.correct_photon_energy) corr = correction ? *correction : default_correction;
   if (const std::string msg = opt.validate(); !msg.empty()) throw OptionsError("alp selection: " + msg);
   const std::uint64_t ne = showers.n_events();
-  std::vector<std::uint32_t> good_tracks;
-  if (tracks) good_tracks = count_good_tracks(*tracks, ne, opt);
+  if (charged && charged->size() != ne)
+    throw InputError("veto holds " + std::to_string(charged->size()) + " events, /ecl/showers " + std::to_string(ne));
+  const Span<const std::uint32_t> veto = charged ? span_of(*charged) : Span<const std::uint32_t>{};
   std::vector<double> m2_gg(3 * ne), m2_recoil(3 * ne);
   std::vector<std::uint64_t> recoil(3 * ne);
   std::vector<std::uint8_t> cut(ne);
   const AlpSelectStep step{{showers.ranges(), span_of(showers.energy), span_of(showers.theta), span_of(showers.phi),
                             span_of(showers.time), span_of(showers.e9_e21), span_of(showers.detector_region)},
                            corr,
-                           span_of(std::as_const(good_tracks)),
+                           veto,
                            opt,
                            superkekb(),
                            span_of(m2_gg),
@@ -88,7 +97,7 @@ Candidates select_alp(const ecl::EclShowers& showers, const track::Tracks* track
   AlpSelectionSummary s;
   if (recoil_shower) recoil_shower->clear();
   s.events = ne;
-  s.track_veto_applied = tracks != nullptr;
+  s.track_veto_applied = charged != nullptr;
   for (std::uint64_t e = 0; e < ne; ++e) {
     ++s.failed[cut[e]];
     if (cut[e] == std::uint8_t(AlpCut::passed))

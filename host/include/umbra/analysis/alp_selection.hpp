@@ -89,6 +89,13 @@ Candidates select_alp(const ecl::EclShowers& showers, const track::Tracks* track
                       AlpSelectionSummary* summary = nullptr, const PhotonEnergyCorrection* correction = nullptr,
                       std::vector<std::uint64_t>* recoil_shower = nullptr);
 
+/// The same with the veto given directly: `charged` (null: no veto) holds per event the number of
+/// charged tracks seen (e.g. from a hit count when no track fit was run); non-zero vetoes the event.
+Candidates select_alp_vetoed(const ecl::EclShowers& showers, const std::vector<std::uint32_t>* charged,
+                             const AlpSelectionOptions& opt, AlpSelectionSummary* summary = nullptr,
+                             const PhotonEnergyCorrection* correction = nullptr,
+                             std::vector<std::uint64_t>* recoil_shower = nullptr);
+
 }  // namespace umbra::analysis
 
 #include "umbra/analysis/alp_selection_inl.hpp"
