@@ -84,11 +84,26 @@ inline void set_string_attribute(const std::string& path, const std::string& nam
   H5File f(path);
   if (H5Aexists(f.id, name.c_str()) > 0) H5Adelete(f.id, name.c_str());
   hid_t t = H5Tcopy(H5T_C_S1);
-  H5Tset_size(t, H5T_VARIABLE);  // as h5py writes strings
+  H5Tset_size(t, H5T_VARIABLE);  // as h5py writes a Python str
   hid_t s = H5Screate(H5S_SCALAR);
   hid_t a = H5Acreate2(f.id, name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT);
   const char* p = v.c_str();
   H5Awrite(a, t, &p);
+  H5Aclose(a), H5Sclose(s), H5Tclose(t);
+}
+
+/// A fixed-length string attribute of exactly v.size() bytes (no room for a terminator), as h5py
+/// writes np.bytes_ (pad = H5T_STR_NULLPAD) or Fortran-style tools write (H5T_STR_SPACEPAD).
+inline void set_fixed_string_attribute(const std::string& path, const std::string& name, const std::string& v,
+                                       H5T_str_t pad) {
+  H5File f(path);
+  if (H5Aexists(f.id, name.c_str()) > 0) H5Adelete(f.id, name.c_str());
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, v.size());
+  H5Tset_strpad(t, pad);
+  hid_t s = H5Screate(H5S_SCALAR);
+  hid_t a = H5Acreate2(f.id, name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, t, v.data());
   H5Aclose(a), H5Sclose(s), H5Tclose(t);
 }
 

@@ -190,6 +190,12 @@ TEST_F(EventFileTest, AcceptsStringAttributesAsH5pyWritesThem) {
   const std::string p = valid_file();
   test::set_string_attribute(p, "format", "umbra-events");  // variable-length string
   EXPECT_NO_THROW(open_and_read_all(p));
+  for (H5T_str_t pad : {H5T_STR_NULLPAD, H5T_STR_NULLTERM, H5T_STR_SPACEPAD}) {
+    test::set_fixed_string_attribute(p, "format", "umbra-events", pad);  // np.bytes_ and friends
+    EXPECT_NO_THROW(open_and_read_all(p)) << "string pad " << pad;
+  }
+  test::set_fixed_string_attribute(p, "format", "umbra-event", H5T_STR_NULLPAD);
+  expect_refusal([&] { io::EventFileReader r(p); }, "/", "'umbra-event'");
 }
 
 TEST_F(EventFileTest, RefusesWrongDtypeAndMissingDatasets) {

@@ -60,12 +60,17 @@ std::string read_string_attribute(hid_t attr) {
     H5free_memory(s);
     return out;
   }
-  const std::size_t n = H5Tget_size(type.get());
+  // One byte more than the stored size: a fixed-length string written null-padded or space-padded
+  // without a terminator (h5py's np.bytes_) converts to a NUL-terminated one without losing its last
+  // character.
+  const std::size_t n = H5Tget_size(type.get()) + 1;
   std::string buf(n, '\0');
   Handle mem = type_handle(H5Tcopy(H5T_C_S1));
   H5Tset_size(mem.get(), n);
+  H5Tset_strpad(mem.get(), H5T_STR_NULLTERM);
   if (H5Aread(attr, mem.get(), buf.data()) < 0) return {};
   buf.resize(std::min(n, buf.find('\0')));
+  while (!buf.empty() && buf.back() == ' ') buf.pop_back();  // H5T_STR_SPACEPAD
   return buf;
 }
 
