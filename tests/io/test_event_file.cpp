@@ -198,14 +198,42 @@ TEST_F(EventFileTest, AcceptsStringAttributesAsH5pyWritesThem) {
   expect_refusal([&] { io::EventFileReader r(p); }, "/", "'umbra-event'");
 }
 
-TEST_F(EventFileTest, RefusesWrongDtypeAndMissingDatasets) {
+// Hand-written files (numpy's default int64 and float64) read as the same events when every value
+// fits the column's type; a value that does not fit is refused by index, never clipped.
+TEST_F(EventFileTest, ReadsOtherIntegerAndFloatWidthsWhenValuesFit) {
+  const std::string ref = valid_file();
+  const EventBatch expected = io::EventFileReader(ref).read(0, 20);
   std::string p = valid_file();
   auto energy = test::read_all<float>(p, "/ecl/digits/energy");
   test::replace(p, "/ecl/digits/energy", std::vector<double>(energy.begin(), energy.end()));
-  expect_refusal([&] { io::EventFileReader r(p); }, "/ecl/digits/energy", "float64, expected float32");
-  p = valid_file();
   auto off = test::read_all<std::uint64_t>(p, "/tracker/hits/event_offsets");
   test::replace(p, "/tracker/hits/event_offsets", std::vector<std::int64_t>(off.begin(), off.end()));
+  auto cells = test::read_all<std::uint16_t>(p, "/ecl/digits/cell_id");
+  test::replace(p, "/ecl/digits/cell_id", std::vector<std::int64_t>(cells.begin(), cells.end()));
+  const EventBatch got = io::EventFileReader(p).read(0, 20);
+  EXPECT_EQ(got.digits.cell_id, expected.digits.cell_id);
+  EXPECT_EQ(got.digits.energy, expected.digits.energy);
+  EXPECT_EQ(got.hits.event_offsets, expected.hits.event_offsets);
+
+  std::vector<std::int64_t> too_big(cells.begin(), cells.end());
+  too_big[3] = 70000;  // would clip to 65535 in a plain HDF5 conversion
+  test::replace(p, "/ecl/digits/cell_id", too_big);
+  expect_refusal([&] { io::EventFileReader(p).read(0, 20); }, "/ecl/digits/cell_id", "index 3");
+  p = valid_file();
+  std::vector<std::int64_t> negative(off.begin(), off.end());
+  negative[1] = -1;
+  test::replace(p, "/tracker/hits/event_offsets", negative);
+  expect_refusal([&] { io::EventFileReader r(p); }, "/tracker/hits/event_offsets", "does not fit");
+}
+
+TEST_F(EventFileTest, RefusesWrongDtypeAndMissingDatasets) {
+  std::string p = valid_file();
+  auto energy = test::read_all<float>(p, "/ecl/digits/energy");
+  test::replace(p, "/ecl/digits/energy", std::vector<std::int32_t>(energy.size(), 1));
+  expect_refusal([&] { io::EventFileReader r(p); }, "/ecl/digits/energy", "int32, expected float32");
+  p = valid_file();
+  auto off = test::read_all<std::uint64_t>(p, "/tracker/hits/event_offsets");
+  test::replace(p, "/tracker/hits/event_offsets", std::vector<double>(off.begin(), off.end()));
   expect_refusal([&] { io::EventFileReader r(p); }, "/tracker/hits/event_offsets", "expected uint64");
   p = valid_file();
   test::remove_link(p, "/mc/particles/mother");

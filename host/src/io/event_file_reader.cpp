@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <type_traits>
+#include <utility>
 
 #include "hdf5_handle.hpp"
 #include "umbra/core/error.hpp"
@@ -141,14 +142,13 @@ struct EventFileReader::Impl {
   GroupInfo read_offsets(const std::string& group_path) const {
     const std::string ds = group_path + "/event_offsets";
     Handle d = open_dataset(ds);
-    if (!has_type<std::uint64_t>(d.get())) fail("dtype is " + describe_type(d.get()) + ", expected uint64", ds);
+    if (!same_class<std::uint64_t>(d.get()))
+      fail("dtype is " + describe_type(d.get()) + ", expected uint64 (or another integer type)", ds);
     GroupInfo g;
     const std::uint64_t n = length_of(d.get());
     if (n != n_events + 1)
       fail("has " + std::to_string(n) + " entries, expected n_events + 1 = " + std::to_string(n_events + 1), ds);
-    g.offsets.resize(n);
-    if (H5Dread(d.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, g.offsets.data()) < 0)
-      fail("cannot read", ds);
+    read_slice(ds, 0, n, g.offsets);
     if (g.offsets[0] != 0) fail("first offset is " + std::to_string(g.offsets[0]) + ", expected 0", ds, 0, 0);
     for (std::uint64_t e = 1; e < n; ++e)
       if (g.offsets[e] < g.offsets[e - 1])
@@ -162,8 +162,7 @@ struct EventFileReader::Impl {
   void check_column(const std::string& group_path, const std::string& name, std::uint64_t expected_length) const {
     const std::string ds = group_path + "/" + name;
     Handle d = open_dataset(ds);
-    if (!has_type<T>(d.get()))
-      fail("dtype is " + describe_type(d.get()) + ", expected " + TypeInfo<T>::name, ds);
+    if (!same_class<T>(d.get())) fail(wrong_dtype<T>(d.get()), ds);
     const std::uint64_t n = length_of(d.get());
     if (n != expected_length)
       fail("has " + std::to_string(n) + " entries but " + group_path + "/event_offsets ends at " +
@@ -204,18 +203,60 @@ struct EventFileReader::Impl {
   }
 
   template <class T>
-  void read_slice(const std::string& ds, std::uint64_t begin, std::uint64_t count, std::vector<T>& out) const {
-    Handle d = open_dataset(ds);
-    if (!has_type<T>(d.get())) fail("dtype is " + describe_type(d.get()) + ", expected " + TypeInfo<T>::name, ds);
-    if (length_of(d.get()) < begin + count) fail("shorter than its group's offsets", ds);
-    out.resize(count);
-    if (count == 0) return;
-    Handle fspace = space_handle(H5Dget_space(d.get()));
+  static std::string wrong_dtype(hid_t d) {
+    return "dtype is " + describe_type(d) + ", expected " + TypeInfo<T>::name +
+           (TypeInfo<T>::type_class == H5T_INTEGER ? " (or another integer type)" : " (or float64)");
+  }
+
+  // Reads [begin, begin + count) of a 1-D dataset into `out` through the native type M.
+  template <class M>
+  void read_raw(hid_t d, const std::string& ds, std::uint64_t begin, std::uint64_t count, M* out) const {
+    Handle fspace = space_handle(H5Dget_space(d));
     const hsize_t start = begin, n = count;
     H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr);
     Handle mspace = space_handle(H5Screate_simple(1, &n, nullptr));
-    if (H5Dread(d.get(), TypeInfo<T>::native(), mspace.get(), fspace.get(), H5P_DEFAULT, out.data()) < 0)
-      fail("cannot read", ds);
+    if (H5Dread(d, TypeInfo<M>::native(), mspace.get(), fspace.get(), H5P_DEFAULT, out) < 0) fail("cannot read", ds);
+  }
+
+  // The file's own dtype is read directly. Another width or sign of integer (numpy's default int64
+  // in hand-written files, say) is read wide and every value range-checked, since HDF5 itself would
+  // clip out-of-range values silently; float64 is rounded to float32.
+  template <class T>
+  void read_slice(const std::string& ds, std::uint64_t begin, std::uint64_t count, std::vector<T>& out) const {
+    Handle d = open_dataset(ds);
+    if (!same_class<T>(d.get())) fail(wrong_dtype<T>(d.get()), ds);
+    if (length_of(d.get()) < begin + count) fail("shorter than its group's offsets", ds);
+    out.resize(count);
+    if (count == 0) return;
+    if constexpr (!std::is_integral_v<T>) {
+      read_raw(d.get(), ds, begin, count, out.data());
+    } else if (has_type<T>(d.get())) {
+      read_raw(d.get(), ds, begin, count, out.data());
+    } else {
+      read_widened(d.get(), ds, begin, count, out);
+    }
+  }
+
+  template <class T>
+  void read_widened(hid_t d, const std::string& ds, std::uint64_t begin, std::uint64_t count,
+                    std::vector<T>& out) const {
+    auto narrow = [&](const auto& wide) {
+      for (std::uint64_t i = 0; i < count; ++i) {
+        if (!std::in_range<T>(wide[i]))
+          fail("value " + std::to_string(wide[i]) + " does not fit the column's type " + TypeInfo<T>::name, ds, -1,
+               std::int64_t(begin + i));
+        out[i] = static_cast<T>(wide[i]);
+      }
+    };
+    if (is_signed_integer(d)) {
+      std::vector<std::int64_t> wide(count);
+      read_raw(d, ds, begin, count, wide.data());
+      narrow(wide);
+    } else {
+      std::vector<std::uint64_t> wide(count);
+      read_raw(d, ds, begin, count, wide.data());
+      narrow(wide);
+    }
   }
 };
 

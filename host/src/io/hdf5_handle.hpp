@@ -78,6 +78,7 @@ struct TypeInfo;
 UMBRA_HDF5_TYPE(std::uint8_t, H5T_NATIVE_UINT8, H5T_STD_U8LE, H5T_INTEGER, false, "uint8")
 UMBRA_HDF5_TYPE(std::uint16_t, H5T_NATIVE_UINT16, H5T_STD_U16LE, H5T_INTEGER, false, "uint16")
 UMBRA_HDF5_TYPE(std::int32_t, H5T_NATIVE_INT32, H5T_STD_I32LE, H5T_INTEGER, true, "int32")
+UMBRA_HDF5_TYPE(std::int64_t, H5T_NATIVE_INT64, H5T_STD_I64LE, H5T_INTEGER, true, "int64")
 UMBRA_HDF5_TYPE(std::uint64_t, H5T_NATIVE_UINT64, H5T_STD_U64LE, H5T_INTEGER, false, "uint64")
 UMBRA_HDF5_TYPE(float, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, H5T_FLOAT, true, "float32")
 UMBRA_HDF5_TYPE(double, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, H5T_FLOAT, true, "float64")
@@ -92,6 +93,19 @@ bool has_type(hid_t dataset) {
   if (TypeInfo<T>::type_class == H5T_INTEGER)
     return (H5Tget_sign(t.get()) == H5T_SGN_2) == TypeInfo<T>::is_signed;
   return true;
+}
+
+/// Whether a dataset's values can be read as T: the same class (any integer width and sign for an
+/// integer column, float32 or float64 for a float column). The reader converts and range-checks.
+template <class T>
+bool same_class(hid_t dataset) {
+  Handle t = type_handle(H5Dget_type(dataset));
+  return t.valid() && H5Tget_class(t.get()) == TypeInfo<T>::type_class;
+}
+
+inline bool is_signed_integer(hid_t dataset) {
+  Handle t = type_handle(H5Dget_type(dataset));
+  return H5Tget_class(t.get()) == H5T_INTEGER && H5Tget_sign(t.get()) == H5T_SGN_2;
 }
 
 /// A human description of a dataset's type, for error messages ("int64", "float32", ...).
