@@ -72,28 +72,40 @@ TYPED_TEST_P(EclClusteringTest, EmptyAndSubThresholdEvents) {
   EXPECT_EQ(r.digit_region[0], -1);
 }
 
-// Each threshold: a digit just below it is left out, one at it is taken in.
+// Each threshold at the issue-5 defaults (seed 10 MeV, growth 10 MeV, digit 0.5 MeV): a digit just
+// below it is left out, one at it is taken in.
 TYPED_TEST_P(EclClusteringTest, DigitJustBelowEachThreshold) {
   const int a = this->cell(40, 10), b = this->cell(40, 11), c = this->cell(40, 12);
-  ecl::ClusteringOptions o;  // seed 10 MeV, growth 1.5 MeV, digit 0.5 MeV
+  ecl::ClusteringOptions o;
+  ASSERT_EQ(o.seed_energy, 10 * MeV);
+  ASSERT_EQ(o.growth_energy, 10 * MeV);
+  ASSERT_EQ(o.digit_energy, 0.5 * MeV);
   // Seed: 9.99 MeV alone makes nothing, 10 MeV makes a shower.
   auto r = this->run(digit_map({{{a, 9.99 * MeV}}, {{a, 10 * MeV}}}), o);
   EXPECT_EQ(r.region_offsets, (std::vector<std::uint64_t>{0, 0, 1}));
   EXPECT_EQ(r.showers.event_offsets, (std::vector<std::uint64_t>{0, 0, 1}));
-  // Growth: b just below growth joins but does not pass the region on to c; at growth it does.
-  r = this->run(digit_map({{{a, 50 * MeV}, {b, 1.49 * MeV}, {c, 1.0 * MeV}},
-                           {{a, 50 * MeV}, {b, 1.5 * MeV}, {c, 1.0 * MeV}}}),
+  // Growth: b just below growth joins but does not pass the region on to c; at growth it does
+  // (b is then a seed too, but not a maximum beside a).
+  r = this->run(digit_map({{{a, 50 * MeV}, {b, 9.99 * MeV}, {c, 1.0 * MeV}},
+                           {{a, 50 * MeV}, {b, 10 * MeV}, {c, 1.0 * MeV}}}),
                 o);
   EXPECT_EQ(r.digit_region, (std::vector<std::int32_t>{0, 0, -1, 0, 0, 0}));
-  EXPECT_FLOAT_EQ(r.showers.energy[0], float(51.49 * MeV));
-  EXPECT_FLOAT_EQ(r.showers.energy[1], float(52.5 * MeV));
+  EXPECT_EQ(r.digit_is_maximum, (std::vector<std::uint8_t>{1, 0, 0, 1, 0, 0}));
+  EXPECT_EQ(r.showers.event_offsets, (std::vector<std::uint64_t>{0, 1, 2}));
+  EXPECT_FLOAT_EQ(r.showers.energy[0], float(59.99 * MeV));
+  EXPECT_FLOAT_EQ(r.showers.energy[1], float(61 * MeV));
+  EXPECT_EQ(r.showers.n_crystals[0], 2);
+  EXPECT_EQ(r.showers.n_crystals[1], 3);
   // Digit threshold: 0.49 MeV next to a seed is ignored, 0.5 MeV is taken.
   r = this->run(digit_map({{{a, 50 * MeV}, {b, 0.49 * MeV}}, {{a, 50 * MeV}, {b, 0.5 * MeV}}}), o);
   EXPECT_EQ(r.digit_region, (std::vector<std::int32_t>{0, -1, 0, 0}));
   EXPECT_EQ(r.showers.n_crystals[0], 1);
   EXPECT_EQ(r.showers.n_crystals[1], 2);
-  // Local maximum: a 9.99 MeV bump two crystals away is not a maximum, 10 MeV is.
-  const int d = this->cell(40, 13);
+  EXPECT_FLOAT_EQ(r.showers.energy[1], float(50.5 * MeV));
+  // Local maximum (10 MeV). With growth = 10 MeV a sub-10 MeV digit joins only through a higher
+  // neighbour, so it can never be a maximum; the 1.5 MeV growth of current basf2 lets a 9.99 MeV
+  // bump two crystals away join through a 2 MeV valley: it is not a maximum, 10 MeV is.
+  o.growth_energy = 1.5 * MeV;
   r = this->run(digit_map({{{a, 50 * MeV}, {b, 2 * MeV}, {c, 9.99 * MeV}},
                            {{a, 50 * MeV}, {b, 2 * MeV}, {c, 10 * MeV}}}),
                 o);
@@ -101,7 +113,7 @@ TYPED_TEST_P(EclClusteringTest, DigitJustBelowEachThreshold) {
   EXPECT_EQ(r.showers.count(0), 1u);
   EXPECT_EQ(r.showers.count(1), 2u);
   EXPECT_EQ(r.showers.n_local_maxima[1], 2);
-  (void)d;
+  o = {};
   // Shower drop: a lone 7.49 MeV shower is dropped with a 7.5 MeV cut (seed lowered to 5 MeV).
   o.seed_energy = 5 * MeV, o.local_maximum_energy = 5 * MeV;
   r = this->run(digit_map({{{a, 7.49 * MeV}}, {{a, 7.5 * MeV}}}), o);
@@ -110,15 +122,17 @@ TYPED_TEST_P(EclClusteringTest, DigitJustBelowEachThreshold) {
   EXPECT_EQ(r.summary.n_dropped_showers, 1u);
 }
 
-// The growth threshold is an option: with 10 MeV (issue 5 / older basf2) a 5 MeV digit no
-// longer passes the region on.
+// The growth threshold is an option: with the 10 MeV default (issue 5 / older basf2) a 5 MeV digit
+// does not pass the region on; with 1.5 MeV (current basf2, reference/belle2.md) it does.
 TYPED_TEST_P(EclClusteringTest, GrowthThresholdOption) {
   const int a = this->cell(40, 10), b = this->cell(40, 11), c = this->cell(40, 12);
   const auto d = digit_map({{{a, 50 * MeV}, {b, 5 * MeV}, {c, 1 * MeV}}});
-  EXPECT_EQ(this->run(d).digit_region, (std::vector<std::int32_t>{0, 0, 0}));
+  EXPECT_EQ(this->run(d).digit_region, (std::vector<std::int32_t>{0, 0, -1}));
   ecl::ClusteringOptions o;
-  o.growth_energy = 10 * MeV;
-  EXPECT_EQ(this->run(d, o).digit_region, (std::vector<std::int32_t>{0, 0, -1}));
+  o.growth_energy = 1.5 * MeV;
+  const auto r = this->run(d, o);
+  EXPECT_EQ(r.digit_region, (std::vector<std::int32_t>{0, 0, 0}));
+  EXPECT_FLOAT_EQ(r.showers.energy[0], float(56 * MeV));
 }
 
 // Two regions whose low-energy edges touch stay two regions (edges cannot grow a region); a low
@@ -133,6 +147,14 @@ TYPED_TEST_P(EclClusteringTest, TwoTouchingRegions) {
   EXPECT_FLOAT_EQ(r.showers.energy[1], float(61 * MeV));
   EXPECT_EQ(r.showers.connected_region[0], 0);
   EXPECT_EQ(r.showers.connected_region[1], 1);
+  // Edges just below the 10 MeV growth threshold still cannot join the regions; the NC2 window of
+  // each seed reaches the other region's edge, which stays out of its shower.
+  r = this->run(digit_map({{{s1, 80 * MeV}, {e1, 9.99 * MeV}, {e2, 9.99 * MeV}, {s2, 60 * MeV}}}));
+  EXPECT_EQ(r.digit_region, (std::vector<std::int32_t>{0, 0, 1, 1}));
+  ASSERT_EQ(r.showers.size(), 2u);
+  EXPECT_FLOAT_EQ(r.showers.energy[0], float(89.99 * MeV));
+  EXPECT_FLOAT_EQ(r.showers.energy[1], float(69.99 * MeV));
+  EXPECT_EQ(r.showers.n_crystals[0], 2);
   // One shared 1 MeV digit between the seeds: one region with two maxima.
   r = this->run(digit_map({{{s1, 80 * MeV}, {e1, 1 * MeV}, {e2, 60 * MeV}}}));
   EXPECT_EQ(r.region_offsets, (std::vector<std::uint64_t>{0, 1}));
@@ -285,7 +307,9 @@ TYPED_TEST_P(EclClusteringTest, CapsLocalMaxima) {
     ev.push_back({this->cell(30, 4 * k), k < 2 ? (15 + k) * MeV : (198 + k) * MeV});
     for (int j = 1; j < 4; ++j) ev.push_back({this->cell(30, 4 * k + j), 2 * MeV});
   }
-  const auto r = this->run(digit_map({ev}));
+  ecl::ClusteringOptions o;
+  o.growth_energy = 1.5 * MeV;  // the 2 MeV valleys join the maxima into one region
+  const auto r = this->run(digit_map({ev}), o);
   EXPECT_EQ(r.region_offsets, (std::vector<std::uint64_t>{0, 1}));
   ASSERT_EQ(r.showers.size(), 10u);
   EXPECT_EQ(r.showers.n_local_maxima[0], 12);

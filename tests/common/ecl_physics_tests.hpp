@@ -91,8 +91,9 @@ TYPED_TEST_P(EclPhysicsTest, BarrelEfficiencyWithBackground) {
 
 // Merged separation at 3 GeV: single photons vs merged pairs of a 0.05-0.15 GeV parent (opening
 // angle >= 2m/E >= 0.033 rad, more than half a crystal). The fitted model (seed 1, see
-// scripts/fit_merged_discriminant.py) gives ROC AUC 0.967 on this independent seed-2 sample; the
-// test asserts >= 0.93 and that the probabilities order the classes.
+// scripts/fit_merged_discriminant.py) gives ROC AUC 0.955 on this independent seed-2 sample at the
+// 10 MeV growth default (0.967 with 1.5 MeV growth: the low-energy crystals the lower threshold
+// adds carry shape information); the test asserts >= 0.93 and that the probabilities order the classes.
 TYPED_TEST_P(EclPhysicsTest, MergedPhotonSeparationAuc) {
   const auto rows = merged_samples(1500, 2, [&](const EclDigits& d) { return TypeParam::run(this->geo(), d, {}); });
   std::vector<double> pos, neg;
