@@ -102,7 +102,12 @@ TEST(ScanFits, UpperLimitCoverageOver1000BackgroundOnlyToys) {
   std::vector<double> exp_median;
   for (int t = 0; t < 1000; ++t) {
     const JobResult r = s.run(0, 3003, t);
-    if (r.limit_obs >= 0) ++covered;
+    // Coverage is a property of the q~mu limit itself; the reported (power-constrained) limit
+    // covers N = 0 always, being positive by construction.
+    if (r.limit_obs_unconstrained >= 0) ++covered;
+    EXPECT_GT(r.limit_obs, 0) << t;
+    EXPECT_GE(r.limit_obs, r.limit_exp[1]) << t;
+    EXPECT_GE(r.limit_obs, r.limit_obs_unconstrained) << t;
     if (r.status == FitStatus::failed) ++failed;
     exp_median.push_back(r.limit_exp[2]);
   }

@@ -183,19 +183,22 @@ FitResult fit_binned(const BinnedView& v, const FitRequest& req, const FitOption
   std::vector<double> errors;
   Attempt best;
   int attempts = 0, iterations = 0;
-  // Alternative starts after a failure: the linear background estimate with the yield kicked by
-  // +- a Poisson-sized excess, then a flat background with no signal.
+  // Alternative starts after a failure: first a fresh minimisation from where the best attempt
+  // ended (sparse windows converge slowly along the steep positivity continuation of bin_term),
+  // then the linear background estimate with the yield kicked by +- a Poisson-sized excess, then a
+  // flat background with no signal. batched::fit_window follows the same sequence.
   double total = 0;
   for (int i = 0; i < v.n_bins; ++i) total += v.counts[i];
   for (int attempt = 0; attempt <= opt.max_retries; ++attempt) {
     double start[max_params];
     std::copy(base, base + max_params, start);
-    if (attempt >= 1) {
+    if (attempt == 1) std::copy(best.params, best.params + max_params, start);
+    if (attempt >= 2) {
       std::fill(start, start + max_params, 0.0);
       linear_background_start(v, start);
       const double kick = 3 * std::sqrt(std::max(total, 1.0)) / 10;
-      start[p_yield] = attempt == 1 ? kick : attempt == 2 ? -kick : 0.0;
-      if (attempt >= 3) {
+      start[p_yield] = attempt == 2 ? kick : attempt == 3 ? -kick : 0.0;
+      if (attempt >= 4) {
         std::fill(start + p_background, start + max_params, 0.0);
         start[p_background] = total;
       }

@@ -215,7 +215,10 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
   for (double& a : asimov) a = std::max(a, 0.0);
   BinnedView av = bv;
   av.counts = asimov.data();
-  const double mu_test = z * (r.n_sig_err > 0 && std::isfinite(r.n_sig_err) ? r.n_sig_err : std::sqrt(double(r.n_events)));
+  // The test yield only sets the scale of the Asimov fit; at least one event, so that a
+  // degenerate S+B error (a fit on the positivity boundary of a sparse window) cannot shrink it to 0.
+  const double mu_test =
+      z * std::max(r.n_sig_err > 0 && std::isfinite(r.n_sig_err) ? r.n_sig_err : std::sqrt(double(r.n_events)), 1.0);
   {
     FitOptions fo = opt.fit;
     fo.compute_errors = false;
@@ -231,7 +234,10 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
   // Observed limit from the profile likelihood, q~mu (Cowan et al.): for N_hat >= 0 solve
   // q_mu = 2 (NLL(mu) - NLL_min) = z^2 above N_hat; for N_hat < 0 the reference is L(0) and the
   // second branch of the q~mu p-value applies. Steps assume q is quadratic in mu (Newton on sqrt q).
-  const double sigma = r.n_sig_err > 0 && std::isfinite(r.n_sig_err) ? r.n_sig_err : r.sigma_asimov;
+  // The curvature error is unusable when the S+B minimum sits on the positivity boundary of a
+  // sparse window (bin_term's continuation: sigma(N) ~ 0); then the profile likelihood gives it.
+  const bool err_usable = usable_yield_error(r.n_sig_err, r.sigma_asimov);
+  const double sigma = err_usable ? r.n_sig_err : r.sigma_asimov;
   std::vector<double> warm(fsb.params);
   if (r.n_sig >= 0) {
     double mu = r.n_sig + z * sigma;
@@ -244,6 +250,7 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
       mu = next;
     }
     r.limit_obs = mu;
+    if (!err_usable) r.n_sig_err = (mu - r.n_sig) / z;  // upward profile-likelihood error (MINOS-like)
   } else {
     double mu = r.n_sig + z * r.sigma_asimov;
     if (mu > 0) {
@@ -257,8 +264,22 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
       }
     }
     r.limit_obs = mu;  // <= 0: every positive yield excluded (asymptotic mu_up = N_hat + z sigma)
+    if (!err_usable) r.n_sig_err = r.sigma_asimov;
   }
+  apply_power_constraint(r, z);
   return r;
+}
+
+void apply_power_constraint(JobResult& r, double z) {
+  // Power-constrained limits (Cowan, Cranmer, Gross, Vitells, arXiv:1105.3166): the q~mu limit
+  // of reference/belle2.md "Statistics" is not reported below its -1 sigma expected value
+  // sigma_A (z - 1) > 0, so observed limits and the expected bands are positive by construction;
+  // the -2 sigma band of the reported limit is that threshold. The unconstrained limit is kept.
+  const double floor = r.sigma_asimov * (z - 1);
+  r.limit_obs_unconstrained = r.limit_obs;
+  if (!(r.limit_obs >= floor)) r.limit_obs = floor;
+  for (int k = 0; k < 2; ++k)
+    if (!(r.limit_exp[k] >= floor)) r.limit_exp[k] = floor;
 }
 
 std::string ScanSummary::brief() const {

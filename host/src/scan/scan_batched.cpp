@@ -117,7 +117,8 @@ ScanResult run_scan_batched_with(const BatchedBackend& backend, const std::strin
 
   BatchedJobs out;
   out.resize(nj);
-  backend(packed, fit_config(opt), normal_quantile(opt.cl), out);
+  const double z = normal_quantile(opt.cl);
+  backend(packed, fit_config(opt), z, out);
   const auto t2 = clock::now();
   bs.fit_seconds = std::chrono::duration<double>(t2 - t1).count();
 
@@ -133,6 +134,7 @@ ScanResult run_scan_batched_with(const BatchedBackend& backend, const std::strin
     r.limit_obs = out.limit_obs[j], r.sigma_asimov = out.sigma_asimov[j];
     std::copy_n(&out.limit_exp[5 * j], 5, r.limit_exp);
     r.chi2_ndf = out.chi2_ndf[j];
+    apply_power_constraint(r, z);
     r.status = FitStatus(out.status[j]);
     r.fits = out.fits[j], r.failed_fits = out.failed_fits[j], r.retried_fits = out.retried_fits[j];
     bs.batched_iterations += out.iterations[j];

@@ -104,12 +104,13 @@ namespace detail {
 struct EdgeValues {
   double prim, gt, d2;  // G(t), g(t) t, d^2 G(t(sigma)) / d sigma^2
 };
-UMBRA_HD inline EdgeValues edge_values(const CrystalBallShape& s, double x, bool second) {
-  const double t = (x - s.mean) / s.sigma;
-  const double g = cb_shape(s, t);
-  EdgeValues e{cb_primitive(s, t), g * t, 0.0};
+// G, g and g' from one prepared evaluation (tail constants computed once per pass).
+UMBRA_HD inline EdgeValues edge_values(const CbPrepared& c, double x, bool second) {
+  const double t = (x - c.s.mean) / c.s.sigma;
+  const CbValues cv = cb_values(c, t);
+  EdgeValues e{cv.prim, cv.shape * t, 0.0};
   // t = (x - m)/sigma, dt/dsigma = -t/sigma: d^2G/dsigma^2 = (g'(t) t^2 + 2 g(t) t) / sigma^2.
-  if (second) e.d2 = (cb_shape_slope(s, t) * t * t + 2 * g * t) / (s.sigma * s.sigma);
+  if (second) e.d2 = (cv.slope * t * t + 2 * cv.shape * t) / (c.s.sigma * c.s.sigma);
   return e;
 }
 }  // namespace detail
@@ -126,12 +127,13 @@ UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, i
   const int nb = v.n_bins, np = v.n_params(), nk = v.order + 1;
   const bool derivs = what != eval_value, second = what == eval_hessian && signal && res_free;
   const CrystalBallShape s = shape_at(v, p[p_theta_res]);
+  CbPrepared cp;
   WindowNorm w{0, 0, 1, 0};
-  if (signal) w = cb_window(s, v.lo(), v.hi());
+  if (signal) cp = cb_prepare(s), w = cb_window(cp, v.lo(), v.hi());
   const double I = w.integral, dI = w.d_integral_dsigma;
   double d2I = 0;
   if (second)
-    d2I = detail::edge_values(s, v.hi(), true).d2 - detail::edge_values(s, v.lo(), true).d2;
+    d2I = detail::edge_values(cp, v.hi(), true).d2 - detail::edge_values(cp, v.lo(), true).d2;
   const double kappa = 1 + v.eff_rel_unc * p[p_theta_eff];
   const double n_sig = p[p_yield];
   const double scale = 1 + v.sigma_rel_unc * p[p_theta_res];
@@ -143,17 +145,17 @@ UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, i
   const int b0 = int((long long)nb * team.lane() / team.size());
   const int b1 = int((long long)nb * (team.lane() + 1) / team.size());
   detail::EdgeValues prev{0, 0, 0}, cur{0, 0, 0};
-  if (signal) prev = detail::edge_values(s, v.edges[b0], second);
+  if (signal) prev = detail::edge_values(cp, v.edges[b0], second);
   for (int i = b0; i < b1; ++i) {
-    if (signal) cur = detail::edge_values(s, v.edges[i + 1], second);
+    if (signal) cur = detail::edge_values(cp, v.edges[i + 1], second);
     const double dg = cur.prim - prev.prim;
     const double f = dg / I;
     double bkg = 0;
     for (int k = 0; k < nk; ++k) bkg += p[p_background + k] * v.basis_integrals[k * nb + i];
     const double nu = n_sig * kappa * f + bkg;
     const double n = d.at(v, i);
-    const double mu = nu < min_expected ? min_expected : nu;
-    nll += mu - n + (n > 0 ? n * log(n / mu) : 0.0);
+    const BinTerm bt = bin_term(n, nu);  // continued below a floor: defined for every nu
+    nll += bt.t;
     if (derivs) {
       const double ddg = -(cur.gt - prev.gt) / s.sigma;
       const double df = (ddg * I - dg * dI) / (I * I);
@@ -162,11 +164,11 @@ UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, i
       jac[p_theta_eff] = n_sig * v.eff_rel_unc * f;
       jac[p_theta_res] = n_sig * kappa * df * dsig;
       for (int k = 0; k < nk; ++k) jac[p_background + k] = v.basis_integrals[k * nb + i];
-      const double wgt = 1 - n / mu;
+      const double wgt = bt.d1;
       for (int a = 0; a < np; ++a) g[a] += wgt * jac[a];
       double c;
       if (what == eval_hessian) {
-        c = n / (mu * mu);  // d^2/dnu^2 of the bin's NLL
+        c = bt.d2;  // d^2/dnu^2 of the bin's NLL
         // Second derivatives of nu (non-zero only among N, theta_eff, theta_res).
         if (signal) {  // else the yield is fixed at 0 and these entries are unused
           h[hidx(p_yield, p_theta_eff)] += wgt * v.eff_rel_unc * f;
@@ -206,8 +208,8 @@ UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, i
 
 /// Fit configuration (FitOptions of the Ceres path, same meaning).
 struct FitConfig {
-  int max_iterations = 50;
-  int max_retries = 3;
+  int max_iterations = 100;
+  int max_retries = 4;
   double function_tolerance = 1e-10, gradient_tolerance = 1e-10, parameter_tolerance = 1e-10;
 };
 
@@ -378,8 +380,9 @@ UMBRA_HD inline void linear_background(const BinnedView& v, const BinData& d, do
 
 }  // namespace detail
 
-/// One fit with the retry policy of fit_binned (Ceres path): the given start, then the linear
-/// background with the yield kicked by +-0.3 sqrt(total), then a flat background. With
+/// One fit with the retry policy of fit_binned (Ceres path): the given start, a fresh start from
+/// the best point so far, then the linear background with the yield kicked by +-0.3 sqrt(total),
+/// then a flat background. With
 /// `errors`, the yield's uncertainty from the inverse of the deviance residuals' J^T J over the
 /// free parameters (what Ceres' covariance of fit_binned computes).
 template <class Team>
@@ -397,12 +400,12 @@ UMBRA_HD Fit fit_window(const BinnedView& v, const BinData& d, Mode mode, double
   int iterations = 0;
   for (int attempt = 0; attempt <= cfg.max_retries; ++attempt) {
     double p0[np_max];
-    for (int a = 0; a < np; ++a) p0[a] = attempt == 0 ? start[a] : 0.0;
-    if (attempt >= 1) {
+    for (int a = 0; a < np; ++a) p0[a] = attempt == 0 ? start[a] : attempt == 1 ? best.p[a] : 0.0;
+    if (attempt >= 2) {
       detail::linear_background(v, d, p0);
       const double kick = 3 * sqrt(total > 1 ? total : 1.0) / 10;
-      p0[p_yield] = attempt == 1 ? kick : attempt == 2 ? -kick : 0.0;
-      if (attempt >= 3) {
+      p0[p_yield] = attempt == 2 ? kick : attempt == 3 ? -kick : 0.0;
+      if (attempt >= 4) {
         for (int k = p_background; k < np; ++k) p0[k] = 0;
         p0[p_background] = total;
       }
@@ -509,14 +512,17 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
   pb[p_theta_eff] = pb[p_theta_res] = 0;
   const BinData asimov{nullptr, pb + p_background};
   const bool err_ok = n_sig_err > 0 && detail::finite(n_sig_err);
-  const double mu_test = z * (err_ok ? n_sig_err : sqrt(n_events));
+  const double mu_scale = err_ok ? n_sig_err : sqrt(n_events);
+  const double mu_test = z * (mu_scale > 1 ? mu_scale : 1.0);  // >= 1 event (see analyse_window)
   const Fit fa = fit_window(v, asimov, Mode::fixed_yield, mu_test, pb, cfg, false, team);
   count(fa, false);
   const double qa = 2 * fa.nll;
   const double sigma_a = qa > 0 ? mu_test / sqrt(qa) : n_sig_err;
 
   // Observed q~mu limit (see analyse_window for the two branches).
-  const double sigma = err_ok ? n_sig_err : sigma_a;
+  const bool err_usable = usable_yield_error(n_sig_err, sigma_a);
+  const double sigma = err_usable ? n_sig_err : sigma_a;
+  double n_err = n_sig_err;  // replaced by the profile-likelihood error when unusable
   double limit;
   double warm[np_max];
   if (n_sig >= 0) {
@@ -533,6 +539,7 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
       mu = next;
     }
     limit = mu;
+    if (!err_usable) n_err = (mu - n_sig) / z;
   } else {
     double mu = n_sig + z * sigma_a;
     if (mu > 0) {
@@ -548,10 +555,11 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
       }
     }
     limit = mu;
+    if (!err_usable) n_err = sigma_a;
   }
 
   if (team.lane() != 0) return;
-  out.n_sig[j] = n_sig, out.n_sig_err[j] = n_sig_err;
+  out.n_sig[j] = n_sig, out.n_sig_err[j] = n_err;
   out.nll_sb[j] = nll_sb, out.nll_b[j] = nll_b;
   out.significance[j] = local_significance(n_sig, nll_sb, nll_b);
   out.limit_obs[j] = limit;

@@ -75,6 +75,58 @@ UMBRA_HD inline double cb_primitive(const CrystalBallShape& s, double t) {
          tail_integral(s.alpha_hi, s.n_hi, t);
 }
 
+/// The shape with its tail constants computed once (ln A, B, the low tail's and the core's
+/// integrals), so that each edge of a binned evaluation costs one exp plus one erf (core) or one
+/// log plus one exp (tails) for G, g and dg/dt together -- the per-edge work of every fit.
+struct CbPrepared {
+  CrystalBallShape s;
+  double lo_ln_a = 0, lo_b = 0, lo_total = 0;  // low tail: ln A, B and its integral up to -alpha_lo
+  double hi_ln_a = 0, hi_b = 0, hi_tail = 0;   // high tail: ln A, B and its integral from +alpha_hi
+  double core_lo = 0, below_hi = 0;            // erf(-alpha_lo/sqrt2); G(alpha_hi)
+};
+
+UMBRA_HD inline CbPrepared cb_prepare(const CrystalBallShape& s) {
+  using namespace detail;
+  CbPrepared c;
+  c.s = s;
+  c.lo_ln_a = s.n_lo * log(s.n_lo / s.alpha_lo) - 0.5 * s.alpha_lo * s.alpha_lo;
+  c.lo_b = s.n_lo / s.alpha_lo - s.alpha_lo;
+  c.lo_total = exp(c.lo_ln_a + (1.0 - s.n_lo) * log(c.lo_b + s.alpha_lo)) / (s.n_lo - 1.0);
+  c.core_lo = erf(-s.alpha_lo * inv_sqrt2);
+  if (s.double_sided()) {
+    c.hi_ln_a = s.n_hi * log(s.n_hi / s.alpha_hi) - 0.5 * s.alpha_hi * s.alpha_hi;
+    c.hi_b = s.n_hi / s.alpha_hi - s.alpha_hi;
+    c.hi_tail = exp(c.hi_ln_a + (1.0 - s.n_hi) * log(c.hi_b + s.alpha_hi)) / (s.n_hi - 1.0);
+    c.below_hi = c.lo_total + sqrt_half_pi * (erf(s.alpha_hi * inv_sqrt2) - c.core_lo);
+  }
+  return c;
+}
+
+/// G(t), g(t) and dg/dt at once (same values as cb_primitive, cb_shape, cb_shape_slope).
+struct CbValues {
+  double prim, shape, slope;
+};
+UMBRA_HD inline CbValues cb_values(const CbPrepared& c, double t) {
+  using namespace detail;
+  CbValues v;
+  if (t < -c.s.alpha_lo) {  // g = A (B - t)^-n, G = g (B - t) / (n - 1)
+    const double u = c.lo_b - t;
+    v.shape = exp(c.lo_ln_a - c.s.n_lo * log(u));
+    v.prim = v.shape * u / (c.s.n_lo - 1.0);
+    v.slope = c.s.n_lo * v.shape / u;
+  } else if (c.s.double_sided() && t > c.s.alpha_hi) {
+    const double u = c.hi_b + t;
+    v.shape = exp(c.hi_ln_a - c.s.n_hi * log(u));
+    v.prim = c.below_hi + c.hi_tail - v.shape * u / (c.s.n_hi - 1.0);
+    v.slope = -c.s.n_hi * v.shape / u;
+  } else {
+    v.shape = exp(-0.5 * t * t);
+    v.prim = c.lo_total + sqrt_half_pi * (erf(t * inv_sqrt2) - c.core_lo);
+    v.slope = -t * v.shape;
+  }
+  return v;
+}
+
 /// Fraction of the shape (normalised to the window [lo, hi]) in [a, b], and its derivative with
 /// respect to sigma (t = (x - mean)/sigma, so dG(t)/dsigma = -g(t) t / sigma).
 struct WindowNorm {
@@ -87,6 +139,15 @@ UMBRA_HD inline WindowNorm cb_window(const CrystalBallShape& s, double lo, doubl
   w.t_hi = (hi - s.mean) / s.sigma;
   w.integral = cb_primitive(s, w.t_hi) - cb_primitive(s, w.t_lo);
   w.d_integral_dsigma = -(cb_shape(s, w.t_hi) * w.t_hi - cb_shape(s, w.t_lo) * w.t_lo) / s.sigma;
+  return w;
+}
+UMBRA_HD inline WindowNorm cb_window(const CbPrepared& c, double lo, double hi) {
+  WindowNorm w;
+  w.t_lo = (lo - c.s.mean) / c.s.sigma;
+  w.t_hi = (hi - c.s.mean) / c.s.sigma;
+  const CbValues a = cb_values(c, w.t_lo), b = cb_values(c, w.t_hi);
+  w.integral = b.prim - a.prim;
+  w.d_integral_dsigma = -(b.shape * w.t_hi - a.shape * w.t_lo) / c.s.sigma;
   return w;
 }
 

@@ -28,8 +28,8 @@ enum class FitStatus : int {
 const char* to_string(FitStatus s);
 
 struct FitOptions {
-  int max_iterations = 50;        // per attempt (LM needs < 20 on a good start; failures retry)
-  int max_retries = 3;            // alternative starts after a failed attempt
+  int max_iterations = 100;       // per attempt (LM needs < 20 on a good start; sparse windows more)
+  int max_retries = 4;            // alternative starts after a failed attempt (see fit_binned)
   double function_tolerance = 1e-10;  // relative change of the NLL; ~1e-4 sigma on parameters
   double gradient_tolerance = 1e-10;
   double parameter_tolerance = 1e-10;

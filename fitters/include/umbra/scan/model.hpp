@@ -23,8 +23,11 @@ namespace umbra::scan {
 enum Param : int { p_yield = 0, p_theta_eff = 1, p_theta_res = 2, p_background = 3 };
 inline constexpr int max_params = p_background + max_poly_order + 1;
 
-/// Expected counts never drop below this (a negative yield may push a bin to zero).
+/// Kept for callers of the old clamp; the likelihood now uses bin_term()'s continuation instead.
 inline constexpr double min_expected = 1e-12;
+/// Below nu_c = floor_events * max(n, 1) expected events a bin's NLL term is continued by a convex
+/// quadratic (see bin_term). Small enough to leave every fit with nu >> 1e-3 untouched.
+inline constexpr double floor_events = 1e-3;
 /// The resolution nuisance may not shrink sigma below this fraction of its nominal value.
 inline constexpr double min_sigma_scale = 0.2;
 
@@ -69,13 +72,15 @@ UMBRA_HD inline CrystalBallShape shape_at(const BinnedView& v, double theta_res)
 UMBRA_HD inline void expected_counts(const BinnedView& v, const double* p, double* nu, double* jac, double* scratch) {
   const int nb = v.n_bins;
   const CrystalBallShape s = shape_at(v, p[p_theta_res]);
-  const WindowNorm w = cb_window(s, v.lo(), v.hi());
+  const CbPrepared cp = cb_prepare(s);
+  const WindowNorm w = cb_window(cp, v.lo(), v.hi());
   double* prim = scratch;          // G(t) at each edge
   double* gt = scratch + nb + 1;   // g(t) * t at each edge
   for (int i = 0; i <= nb; ++i) {
     const double t = (v.edges[i] - s.mean) / s.sigma;
-    prim[i] = cb_primitive(s, t);
-    gt[i] = cb_shape(s, t) * t;
+    const CbValues c = cb_values(cp, t);
+    prim[i] = c.prim;
+    gt[i] = c.shape * t;
   }
   const double kappa = 1 + v.eff_rel_unc * p[p_theta_eff];
   const double n_sig = p[p_yield];
@@ -98,13 +103,35 @@ UMBRA_HD inline void expected_counts(const BinnedView& v, const double* p, doubl
   }
 }
 
-/// Deviance residual of one bin, r = sign(nu - n) sqrt(2 (nu - n + n ln(n/nu))), and dr/dnu.
+/// One bin's NLL term t(nu) = nu - n + n ln(n/nu) (relative to saturated) with dt/dnu and d2t/dnu2.
+/// Sparse windows need it defined for every nu: the polynomial background may dip to or below
+/// zero where bins are empty, and a clamp there (flat value, non-zero gradient) made ~half of the
+/// fits with a few events per window fail and let the extended likelihood run off to negative
+/// background. Below nu_c the term is continued by a convex quadratic, C1 at nu_c (C2 for n > 0):
+///   n > 0:  second-order Taylor expansion at nu_c = floor_events * n;
+///   n = 0:  t = nu^2 / (2 nu_c) + nu_c / 2 with nu_c = floor_events (t = nu above; minimum nu_c/2 at nu = 0).
+/// So negative expected counts cost a steep, finite penalty and the NLL is bounded below.
+struct BinTerm {
+  double t, d1, d2;
+};
+UMBRA_HD inline BinTerm bin_term(double n, double nu) {
+  if (n > 0) {
+    const double c = floor_events * n;
+    if (nu >= c) return {nu - n + n * log(n / nu), 1 - n / nu, n / (nu * nu)};
+    const double x = nu - c, d0 = 1 - n / c, h = n / (c * c);
+    return {c - n + n * log(n / c) + d0 * x + 0.5 * h * x * x, d0 + h * x, h};
+  }
+  if (nu >= floor_events) return {nu, 1.0, 0.0};
+  return {0.5 * (nu * nu / floor_events + floor_events), nu / floor_events, 1 / floor_events};
+}
+
+/// Deviance residual of one bin, r = sign(nu - n) sqrt(2 t(nu)) (always + for n = 0, where t > 0
+/// everywhere, so r stays smooth through nu = 0), and dr/dnu.
 UMBRA_HD inline double deviance_residual(double n, double nu, double* dr_dnu) {
-  if (nu < min_expected) nu = min_expected;
-  const double d = nu - n + (n > 0 ? n * log(n / nu) : 0.0);
-  const double r2 = d > 0 ? 2 * d : 0.0;
-  const double r = (nu >= n ? 1.0 : -1.0) * sqrt(r2);
-  if (dr_dnu) *dr_dnu = r2 > 1e-16 ? (1 - n / nu) / r : 1 / sqrt(nu);
+  const BinTerm b = bin_term(n, nu);
+  const double r2 = b.t > 0 ? 2 * b.t : 0.0;
+  const double r = (n == 0 || nu >= n ? 1.0 : -1.0) * sqrt(r2);
+  if (dr_dnu) *dr_dnu = r2 > 1e-16 ? b.d1 / r : 1 / sqrt(nu > floor_events ? nu : floor_events);
   return r;
 }
 
@@ -123,11 +150,10 @@ UMBRA_HD inline double binned_nll(const BinnedView& v, const double* p, double* 
     grad[p_theta_res] = p[p_theta_res];
   }
   for (int i = 0; i < nb; ++i) {
-    const double n = v.counts[i];
-    const double mu = nu[i] < min_expected ? min_expected : nu[i];
-    nll += mu - n + (n > 0 ? n * log(n / mu) : 0.0);
+    const BinTerm b = bin_term(v.counts[i], nu[i]);
+    nll += b.t;
     if (grad) {
-      const double w = 1 - n / mu;
+      const double w = b.d1;
       for (int j = 0; j < np; ++j) grad[j] += w * jac[j * nb + i];
     }
   }

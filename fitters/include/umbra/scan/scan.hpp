@@ -110,9 +110,10 @@ struct JobResult {
   int n_bins = 0;
   double n_sig = 0, n_sig_err = 0;
   double nll_sb = 0, nll_b = 0, significance = 0;
-  double limit_obs = 0;                 // upper limit on N (may be < 0 when N_hat is very negative)
+  double limit_obs = 0;                 // power-constrained upper limit on N: > 0, >= limit_exp[1]
+  double limit_obs_unconstrained = 0;   // the q~mu limit itself (< 0 when N_hat is very negative)
   double sigma_asimov = 0;              // sigma of N_hat from the Asimov data set
-  double limit_exp[5] = {0, 0, 0, 0, 0};  // expected: -2, -1, median, +1, +2 sigma
+  double limit_exp[5] = {0, 0, 0, 0, 0};  // expected: -2 (= -1, the power constraint), -1, median, +1, +2 sigma
   double chi2_ndf = 0;
   FitStatus status = FitStatus::ok;     // worst over the job's fits
   int fits = 0, failed_fits = 0, retried_fits = 0;
@@ -120,6 +121,10 @@ struct JobResult {
 
 /// Runs one job on a prepared spectrum (the building block of run_scan; tests use it on toys).
 JobResult analyse_window(const Spectrum& spectrum, const Window& window, const ScanOptions& opt);
+
+/// Power-constrained limit: keeps limit_obs as limit_obs_unconstrained and raises limit_obs and
+/// the -2/-1 sigma expected limits to sigma_asimov (z - 1) (both engines call it per job).
+void apply_power_constraint(JobResult& r, double z);
 
 /// SoA results: per mass (index m) and per (mass, variant) (index m * n_variants + v).
 struct ScanResult {

@@ -53,6 +53,13 @@ UMBRA_HD inline double qtilde_z(double q, double mu, double sigma_a) {
   return q <= r * r ? sqrt(q) : (q + r * r) / (2 * r);
 }
 
+/// Whether the S+B fit's curvature error of the yield can be used: finite and not collapsed far
+/// below the Asimov sigma (it does collapse when the minimum sits on the positivity boundary of a
+/// sparse window, where the continued likelihood is steep). Shared by both scan engines.
+UMBRA_HD inline bool usable_yield_error(double err, double sigma_asimov) {
+  return err > 0 && err - err == 0 && !(err < 0.25 * sigma_asimov);
+}
+
 /// sigma_a [pb] = N / (eff * L[pb^-1]).
 UMBRA_HD inline double cross_section_pb(double n, double efficiency, double lumi_inv_pb) {
   return n / (efficiency * lumi_inv_pb);
