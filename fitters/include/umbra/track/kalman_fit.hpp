@@ -3,14 +3,16 @@
 // (its hits sorted outward) and writes row t of the outputs. Per track:
 //  1. seed: algebraic circle fit (silicon points + axial CDC wires) and a line fit in (s, z) from
 //     silicon z (stereo wires when fewer than two silicon points);
-//  2. deterministic annealing filter (DAF): a forward Kalman filter from the perigee outward, then
-//     a backward filter inward whose predictions, combined with the stored forward ones (two-filter
-//     smoother), give unbiased residuals at every hit; from these the weights of both left/right
-//     candidates of each drift distance and of every silicon point are recomputed at the next
-//     temperature (100 -> 0.1, reference/belle2.md) with a p = 1e-3 cut-off that down-weights
-//     outliers. The first pass takes the side of each drift distance from the filter's prediction.
-//     The smoother needs only the measurement-space projection of the combined state, so it solves
-//     with a Cholesky factor of (Cf + Cb) instead of inverting it;
+//  2. deterministic annealing filter (DAF), one forward/backward pass per temperature
+//     (FitOptions::temperatures; default one pass at T = 0.1, Belle II's 100 -> 0.1 schedule on
+//     request, reference/belle2.md): a forward Kalman filter from the perigee outward stores its
+//     predictions; the first one takes the side of each drift distance from its own prediction.
+//     The backward filter inward combines its prediction at each hit with the stored forward one
+//     (two-filter smoother: an unbiased residual, the hit itself excluded), recomputes from it the
+//     weights of both left/right candidates of the drift distance (or of the silicon point) at the
+//     pass's temperature with a p = 1e-3 cut-off that down-weights outliers, and adds the hit with
+//     these weights at once. The weights need only the measurement-space projection of the
+//     smoothed state, so the two predictions are combined there (daf_drift, daf_point);
 //  3. propagation between measurements = analytic change of the helix pivot with its Jacobian
 //     written out (change_pivot_jacobian, checked against Dual<5> in test_helix); material as thin
 //     scatterers at the crossings of beam pipe, PXD, SVD, CDC wall and lumped CDC gas per layer:
@@ -65,24 +67,24 @@ struct HitData {
 
 struct MaterialNode {
   Point3 pivot;
-  double x_over_x0;
-  Material material;
+  Scatterer scatterer;
   int before_hit;
 };
 
 struct Work {
   HitData hit[max_hits_per_track];
-  double fx[max_hits_per_track][5];   // forward predictions (incl. the material at the hit)
-  double fsc[max_hits_per_track][2];  // sin, cos of their phi0
+  double fm[max_hits_per_track][2];  // forward prediction in measurement space (CDC: [0])
+  double fv[max_hits_per_track][3];  // its covariance H Cf H^T (CDC: [0]; silicon: 00, 01, 11)
+  double fx[max_hits_per_track][5];  // the forward prediction itself (incl. the material at the hit)
+  double fsc[max_hits_per_track][2];  // sin, cos of its phi0
   double fc[max_hits_per_track][15];
   Point3 pivot[max_hits_per_track];
-  double own_x0[max_hits_per_track];  // material lumped at the hit (silicon layer, CDC gas)
+  Scatterer own[max_hits_per_track];  // material lumped at the hit (silicon layer, CDC gas)
   double w[max_hits_per_track][2];    // DAF weights: CDC (+, -) sides; silicon [0]
-  double w_next[max_hits_per_track][2];
   MaterialNode mat[n_material_cylinders];    // between hits, found by the first forward pass
   MaterialNode inner[n_material_cylinders];  // inside the first hit, found by the first backward pass
   int n_hits = 0, n_mat = 0, n_inner = 0;
-  bool surfaces_known = false;  // mat, inner, pivot, own_x0 filled (later passes reuse them)
+  bool surfaces_known = false;  // mat, inner, pivot, own filled (later passes reuse them)
 };
 
 UMBRA_HD inline double wrap_angle(double a) {
@@ -107,38 +109,49 @@ UMBRA_HD inline bool propagate(double x[5], double sc[2], Mat5& C, Point3& from,
   return true;
 }
 
-/// The wire's point at the track's height (two fixed-point steps; the stereo tilt moves the wire
-/// by tan(stereo) dz, so the second step leaves < 1e-3 cm), as in measurement.hpp's cdc_pivot.
+/// The wire's point at the track's height, as in measurement.hpp's cdc_pivot: a straight-line
+/// guess of the height (transverse step along the track's direction x tanLambda), then one
+/// fixed-point step. The stereo tilt moves the wire by tan(stereo) dz (< 0.08 dz), so the step
+/// shrinks the guess's error (~ omega s^2 tanLambda / 2 < 0.05 cm between layers) below 5e-3 cm;
+/// the measured distance between the two lines hardly depends on where along the wire the pivot is.
 UMBRA_HD inline Point3 wire_pivot(const double x[5], const double sc[2], const Point3& from, const Wire& w) {
-  Point3 piv = w.at(from.z + x[kZ0]);
+  const Point3 w0 = w.at(from.z + x[kZ0]);
+  const double s_guess = (w0.x - from.x) * sc[1] + (w0.y - from.y) * sc[0];
+  Point3 piv = w.at(from.z + x[kZ0] + s_guess * x[kTanLambda]);
   double q[5];
   PivotJacobian J;
-  for (int it = 0; it < 2; ++it) {
-    change_pivot_jacobian(x, sc[0], sc[1], from, piv, q, J);
-    piv = w.at(piv.z + q[kZ0]);
-  }
-  return piv;
+  change_pivot_jacobian(x, sc[0], sc[1], from, piv, q, J);
+  return w.at(piv.z + q[kZ0]);
+}
+
+/// ln(beta^2) of the state x for the given mass: the one logarithm of add_material, evaluated once
+/// per filter pass (energy loss changes beta by < 1e-3 relative along a track here, so Highland's
+/// log term moves by < 1e-4; reference/belle2.md "Tracking detectors" for the material).
+UMBRA_HD inline double log_beta2(const double x[5], double mass, double b) {
+  const double pt = pt_of(x[kOmega], b), p2 = pt * pt * (1 + x[kTanLambda] * x[kTanLambda]);
+  return log(p2 / (p2 + mass * mass));
 }
 
 /// Thin scatterer at the pivot: Highland noise on phi0, tanLambda and omega (omega = qcB/(p cos
 /// lambda) moves with lambda), and the mean energy loss (forward) or gain (inward) on omega.
-UMBRA_HD inline void add_material(double x[5], Mat5& C, Material m, double x_over_x0, double mass, double b,
+/// Same model as material.hpp's highland and mean_energy_loss, written without sqrt/log of its own.
+UMBRA_HD inline void add_material(double x[5], Mat5& C, const Scatterer& sc, double mass, double b, double ln_beta2,
                                   bool outward) {
-  if (x_over_x0 <= 0) return;
+  if (sc.x_over_x0 <= 0) return;
   const double t = x[kTanLambda], w = x[kOmega];
-  const double pt = pt_of(w, b), p = pt * sqrt(1 + t * t);
-  const double e = sqrt(p * p + mass * mass), beta = p / e;
-  const double th = highland(x_over_x0, p, beta), th2 = th * th;
-  const double a = 1 + t * t;
+  const double a = 1 + t * t, pt = pt_of(w, b);
+  const double p2 = pt * pt * a, e2 = p2 + mass * mass, beta2 = p2 / e2;
+  const double hl = sc.log_term - 0.038 * ln_beta2;
+  const double th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl / (beta2 * p2);  // highland() squared
   C.a[kPhi0][kPhi0] += th2 * a;
   C.a[kTanLambda][kTanLambda] += th2 * a * a;
   C.a[kOmega][kOmega] += th2 * w * w * t * t;
   C.a[kOmega][kTanLambda] += th2 * w * t * a;
   C.a[kTanLambda][kOmega] = C.a[kOmega][kTanLambda];
-  const double de = mean_energy_loss(m, x_over_x0, beta);
-  const double e1 = outward ? e - de : e + de;
+  const double de = sc.loss / fmax(beta2, 0.05);  // mean_energy_loss()
+  const double e = sqrt(e2), e1 = outward ? e - de : e + de;
   if (e1 <= mass * 1.0001) return;  // would stop: leave omega (the filter reports the misfit)
-  const double f = p / sqrt(e1 * e1 - mass * mass);  // omega scales as 1/p
+  const double f = sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
   x[kOmega] *= f;
   for (int i = 0; i < 5; ++i) C.a[kOmega][i] *= f, C.a[i][kOmega] *= f;
 }
@@ -247,15 +260,70 @@ UMBRA_HD inline void initial_cov(const double x[5], Mat5& C) {
 }
 
 /// DAF weight of candidates with chi2 c[0..n) against one cut-off term, at temperature T.
+/// Terms are taken relative to the smallest chi2 (its term is 1, no exp); a term below e^-50 is 0
+/// (below double precision next to that 1), which skips the exp for the wrong side of most drift
+/// distances at low temperature.
 UMBRA_HD inline void daf_weights(const double* c, int n, double cut, double T, double* out) {
-  double m = -cut / (2 * T);
-  for (int i = 0; i < n; ++i) m = fmax(m, -c[i] / (2 * T));
-  double sum = exp(-cut / (2 * T) - m);
-  for (int i = 0; i < n; ++i) sum += (out[i] = exp(-c[i] / (2 * T) - m));
-  for (int i = 0; i < n; ++i) out[i] /= sum;
+  const double k = 0.5 / T;
+  double m = cut;
+  for (int i = 0; i < n; ++i) m = fmin(m, c[i]);
+  auto term = [&](double ci) {
+    const double a = (ci - m) * k;
+    return a <= 0 ? 1.0 : a > 50 ? 0.0 : exp(-a);
+  };
+  double sum = term(cut);
+  for (int i = 0; i < n; ++i) sum += (out[i] = term(c[i]));
+  const double inv = 1.0 / sum;
+  for (int i = 0; i < n; ++i) out[i] *= inv;
+}
+
+/// chi2 of both sides of a drift distance from the smoothed prediction of the signed distance:
+/// the forward (mf, vf) and backward (mb, vb) predictions at the hit - independent estimates, the
+/// hit itself in neither - combined in measurement space (weighted mean, variance vf vb/(vf + vb)).
+/// This is the projection of the two-filter smoother without its 5x5 algebra; it ignores what the
+/// other parameters of one filter add to the other's projection, so it is less sharp: the fit
+/// falls back to the full smoother (FitTrackStep::smoothed_chi2) unless the weights are clear.
+UMBRA_HD inline void drift_chi2(double mf, double vf, double mb, double vb, double drift, double sigma2, double c[2]) {
+  const double is = 1.0 / (vf + vb);
+  const double ms = (mf * vb + mb * vf) * is, iR = 1.0 / (sigma2 + vf * vb * is);
+  c[0] = (drift - ms) * (drift - ms) * iR, c[1] = (drift + ms) * (drift + ms) * iR;
+}
+
+/// The same for a silicon point (measured at (0, 0) in its plane): 2x2 covariances as (00, 01, 11).
+UMBRA_HD inline double point_chi2(const double mf[2], const double vf[3], const double mb[2], const double vb[3],
+                                  double s00, double s11) {
+  // A = (Vf + Vb)^-1; ms = Vb A mf + Vf A mb; Vs = Vf A Vb
+  const double a00 = vf[0] + vb[0], a01 = vf[1] + vb[1], a11 = vf[2] + vb[2];
+  const double id = 1.0 / (a00 * a11 - a01 * a01);
+  const double i00 = a11 * id, i01 = -a01 * id, i11 = a00 * id;
+  const double pf[2] = {i00 * mf[0] + i01 * mf[1], i01 * mf[0] + i11 * mf[1]};  // A mf
+  const double pb[2] = {i00 * mb[0] + i01 * mb[1], i01 * mb[0] + i11 * mb[1]};  // A mb
+  const double m0 = vb[0] * pf[0] + vb[1] * pf[1] + vf[0] * pb[0] + vf[1] * pb[1];
+  const double m1 = vb[1] * pf[0] + vb[2] * pf[1] + vf[1] * pb[0] + vf[2] * pb[1];
+  const double b00 = i00 * vb[0] + i01 * vb[1], b01 = i00 * vb[1] + i01 * vb[2];  // A Vb
+  const double b10 = i01 * vb[0] + i11 * vb[1], b11 = i01 * vb[1] + i11 * vb[2];
+  const double r00 = s00 + vf[0] * b00 + vf[1] * b10, r01 = vf[0] * b01 + vf[1] * b11;
+  const double r11 = s11 + vf[1] * b01 + vf[2] * b11;
+  return (m0 * m0 * r11 - 2 * m0 * m1 * r01 + m1 * m1 * r00) / (r00 * r11 - r01 * r01);
+}
+
+/// True when the DAF weights from the chi2 c[0..n) at temperature T are settled beyond what the
+/// sharper full smoother could change: the best candidate well inside the cut-off and, for a
+/// drift distance, the other side far behind (weights then 1 and < 1e-8, as from the full one).
+UMBRA_HD inline bool weights_clear(const double* c, int n, double cut, double T) {
+  const double best = n == 1 ? c[0] : fmin(c[0], c[1]);
+  if (!(best < fmin(0.5 * cut, cut - 40 * T))) return false;
+  return n == 1 || fabs(c[0] - c[1]) > 40 * fmax(T, 1.0);
 }
 
 }  // namespace detail
+
+/// Which filter pass a measurement update belongs to (kalman_fit's FitTrackStep::update).
+enum class FilterPass : std::uint8_t {
+  first_forward,  // take each drift side from the prediction; store the prediction
+  forward,        // store the prediction
+  backward,       // reweight from the stored and the own prediction (DAF, T > 0) before the update
+};
 
 struct FitTrackStep {
   tracker::TrackerGeometry geo;
@@ -289,14 +357,14 @@ struct FitTrackStep {
     const double mass = mass_of(opt.hypothesis);
     Mat5 C;
     double chi2 = 0;
-    const int n_iter = 1 + opt.n_temperatures;
+    // one forward/backward pass per temperature (one pass without DAF when there is none); the
+    // backward filter of the last pass is the result
+    const int n_iter = opt.n_temperatures > 0 ? opt.n_temperatures : 1;
     for (int it = 0; it < n_iter; ++it) {
       detail::initial_cov(x, C);
       if (!forward(wk, x, sc, C, it == 0, mass)) return fail(t, FitStatus::diverged);
-      const double T = it + 1 < n_iter ? opt.temperatures[it] : 0;
+      const double T = opt.n_temperatures > 0 ? opt.temperatures[it] : 0;
       if (!backward(wk, x, sc, C, T, mass, chi2)) return fail(t, FitStatus::diverged);
-      if (T > 0)
-        for (int k = 0; k < wk.n_hits; ++k) wk.w[k][0] = wk.w_next[k][0], wk.w[k][1] = wk.w_next[k][1];
     }
     // outputs
     double ndf = -5;
@@ -358,38 +426,61 @@ struct FitTrackStep {
     return true;
   }
 
-  /// Measurement update of hit k at the current pivot with weights w (both sides for CDC);
-  /// sc = sin, cos of x[kPhi0] (kept up to date). hard: take the side of the drift distance from
-  /// the prediction (first pass).
-  UMBRA_HD bool update(detail::Work& wk, int k, double x[5], double sc[2], Mat5& C, bool hard, double& chi2) const {
+  /// Measurement update of hit k at the current pivot with its weights (both sides for CDC);
+  /// sc = sin, cos of x[kPhi0] (kept up to date). See FilterPass; T: the backward pass's temperature.
+  UMBRA_HD bool update(detail::Work& wk, int k, double x[5], double sc[2], Mat5& C, FilterPass pass, double T,
+                       double& chi2) const {
     const double phi = x[kPhi0];
-    if (!measure(wk, k, x, sc[0], sc[1], C, hard, chi2)) return false;
+    if (!measure(wk, k, x, sc[0], sc[1], C, pass, T, chi2)) return false;
     rotate_angle(sc[0], sc[1], x[kPhi0], x[kPhi0] - phi);
     return true;
   }
-  UMBRA_HD bool measure(detail::Work& wk, int k, double x[5], double sf, double cf, Mat5& C, bool hard,
-                        double& chi2) const {
+  UMBRA_HD bool measure(detail::Work& wk, int k, double x[5], double sf, double cf, Mat5& C, FilterPass pass,
+                        double T, double& chi2) const {
     const detail::HitData& h = wk.hit[k];
+    const bool store = pass != FilterPass::backward, reweight = !store && T > 0;
     if (h.detector == 3) {
-      double H[1][5];
+      double H[1][5], CHt[1][5], P[1][1];
       const double m = cdc_prediction_jacobian(x, sf, cf, h.wire, H[0]);
-      if (hard) wk.w[k][0] = m >= 0 ? 1 : 0, wk.w[k][1] = m >= 0 ? 0 : 1;
+      project<1>(C, H, CHt, P);
+      if (pass == FilterPass::first_forward) wk.w[k][0] = m >= 0 ? 1 : 0, wk.w[k][1] = m >= 0 ? 0 : 1;
+      if (store) wk.fm[k][0] = m, wk.fv[k][0] = P[0][0];
+      const double s2 = h.sigma_a * h.sigma_a;
+      if (reweight) {
+        double c[2];
+        detail::drift_chi2(wk.fm[k][0], wk.fv[k][0], m, P[0][0], h.drift, s2, c);
+        if (!detail::weights_clear(c, 2, opt.chi2_cut_1d, T)) smoothed_chi2(wk, k, x, C, c);
+        detail::daf_weights(c, 2, opt.chi2_cut_1d, T, wk.w[k]);
+      }
       const double ws = wk.w[k][0] + wk.w[k][1];
       if (ws < 1e-9) return true;
       const double meas = (wk.w[k][0] - wk.w[k][1]) * h.drift / ws;
-      const double r[1] = {meas - m}, V[1][1] = {{h.sigma_a * h.sigma_a / ws}};
-      const double c = kalman_update<1>(x, C, r, H, V);
+      const double r[1] = {meas - m}, V[1][1] = {{s2 / ws}};
+      const double c = kalman_update<1>(x, C, r, CHt, P, V);
       if (c < 0) return false;
       chi2 += c;
       return true;
     }
+    double m[2], H[2][5], CHt[2][5], P[2][2];
+    silicon_prediction_jacobian(x, sf, cf, h.pos, m, H);
+    project<2>(C, H, CHt, P);
+    const double s00 = h.sigma_a * h.sigma_a, s11 = h.sigma_b * h.sigma_b;
+    if (store) {
+      wk.fm[k][0] = m[0], wk.fm[k][1] = m[1];
+      wk.fv[k][0] = P[0][0], wk.fv[k][1] = P[0][1], wk.fv[k][2] = P[1][1];
+    }
+    if (reweight) {
+      const double vb[3] = {P[0][0], P[0][1], P[1][1]};
+      double c[2] = {detail::point_chi2(wk.fm[k], wk.fv[k], m, vb, s00, s11), 0};
+      if (!detail::weights_clear(c, 1, opt.chi2_cut_2d, T)) smoothed_chi2(wk, k, x, C, c);
+      detail::daf_weights(c, 1, opt.chi2_cut_2d, T, wk.w[k]);
+      wk.w[k][1] = 0;
+    }
     const double ws = wk.w[k][0];
     if (ws < 1e-9) return true;
-    double m[2], H[2][5];
-    silicon_prediction_jacobian(x, sf, cf, h.pos, m, H);
     const double r[2] = {-m[0], -m[1]};
-    const double V[2][2] = {{h.sigma_a * h.sigma_a / ws, 0}, {0, h.sigma_b * h.sigma_b / ws}};
-    const double c = kalman_update<2>(x, C, r, H, V);
+    const double V[2][2] = {{s00 / ws, 0}, {0, s11 / ws}};
+    const double c = kalman_update<2>(x, C, r, CHt, P, V);
     if (c < 0) return false;
     chi2 += c;
     return true;
@@ -397,7 +488,7 @@ struct FitTrackStep {
 
   /// Forward filter from the perigee (pivot 0) outward; stores predictions at every hit. The
   /// first call also finds the surfaces (material crossings, wire pivots) that later passes reuse.
-  UMBRA_HD bool forward(detail::Work& wk, double x[5], double sc[2], Mat5& C, bool hard, double mass) const {
+  UMBRA_HD bool forward(detail::Work& wk, double x[5], double sc[2], Mat5& C, bool first, double mass) const {
     Point3 P{};
     double r_prev = -1, s, dummy = 0;
     bool in_cdc = false;
@@ -405,6 +496,7 @@ struct FitTrackStep {
     if (find) wk.n_mat = 0;
     int im = 0;
     PivotJacobian J;
+    const double lb2 = detail::log_beta2(x, mass, geo.b_field);
     for (int k = 0; k < wk.n_hits; ++k) {
       const detail::HitData& h = wk.hit[k];
       if (find && k > 0 && opt.material) {
@@ -415,15 +507,15 @@ struct FitTrackStep {
           double px, py, pz;
           helix_position(x, P, s, px, py, pz);
           if (!detail::propagate(x, sc, C, P, Point3{px, py, pz}, J)) return false;
-          const double x0 = mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py);
-          detail::add_material(x, C, mc.material, x0, mass, geo.b_field, true);
-          wk.mat[wk.n_mat++] = {P, x0, mc.material, k};
+          const Scatterer s0 = make_scatterer(mc.material, mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py));
+          detail::add_material(x, C, s0, mass, geo.b_field, lb2, true);
+          wk.mat[wk.n_mat++] = {P, s0, k};
           if (mc.material == Material::carbon) in_cdc = true;
         }
       }
       for (; !find && im < wk.n_mat && wk.mat[im].before_hit == k; ++im) {
         if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
-        detail::add_material(x, C, wk.mat[im].material, wk.mat[im].x_over_x0, mass, geo.b_field, true);
+        detail::add_material(x, C, wk.mat[im].scatterer, mass, geo.b_field, lb2, true);
       }
       Point3 target = find ? (h.detector == 3 ? detail::wire_pivot(x, sc, P, h.wire) : h.pos) : wk.pivot[k];
       if (!detail::propagate(x, sc, C, P, target, J)) return false;
@@ -436,26 +528,27 @@ struct FitTrackStep {
           } else if (in_cdc) {
             own = fabs(J.s) * sqrt(1 + x[kTanLambda] * x[kTanLambda]) / geo.cdc_x0;
           }
-          wk.own_x0[k] = own;
+          wk.own[k] = make_scatterer(h.detector == 3 ? Material::cdc_gas : Material::silicon, own);
         }
-        detail::add_material(x, C, h.detector == 3 ? Material::cdc_gas : Material::silicon, wk.own_x0[k], mass,
-                             geo.b_field, true);
+        detail::add_material(x, C, wk.own[k], mass, geo.b_field, lb2, true);
       } else if (find) {
-        wk.own_x0[k] = 0;
+        wk.own[k] = Scatterer{};
       }
       if (find) wk.pivot[k] = P;
       for (int i = 0; i < 5; ++i) wk.fx[k][i] = x[i];
       wk.fsc[k][0] = sc[0], wk.fsc[k][1] = sc[1];
       pack(C, wk.fc[k]);
-      if (!update(wk, k, x, sc, C, hard, dummy)) return false;
+      if (!update(wk, k, x, sc, C, first ? FilterPass::first_forward : FilterPass::forward, 0, dummy)) return false;
       r_prev = h.radius;
       in_cdc = in_cdc || h.detector == 3;
     }
     return true;
   }
 
-  /// Backward filter inward with the two-filter smoother; computes the next DAF weights at
-  /// temperature T (> 0) and ends with the perigee state in x, C.
+  /// Backward filter inward with the two-filter smoother: at temperature T > 0 the DAF weights of
+  /// each hit are recomputed from its smoothed residual just before the hit is added (the smoothed
+  /// state excludes the hit itself, so the new weights can be used at once). Ends with the perigee
+  /// state in x, C.
   UMBRA_HD bool backward(detail::Work& wk, double x[5], double sc[2], Mat5& C, double T, double mass,
                          double& chi2) const {
     for (int i = 0; i < 5; ++i)
@@ -464,17 +557,14 @@ struct FitTrackStep {
     PivotJacobian J;
     int im = wk.n_mat - 1;
     chi2 = 0;
+    const double lb2 = detail::log_beta2(x, mass, geo.b_field);
     for (int k = wk.n_hits - 1; k >= 0; --k) {
-      const detail::HitData& h = wk.hit[k];
       if (!detail::propagate(x, sc, C, P, wk.pivot[k], J)) return false;
-      if (T > 0) daf(wk, k, x, C, T);
-      if (!update(wk, k, x, sc, C, false, chi2)) return false;
-      if (opt.material)
-        detail::add_material(x, C, h.detector == 3 ? Material::cdc_gas : Material::silicon, wk.own_x0[k], mass,
-                             geo.b_field, false);
+      if (!update(wk, k, x, sc, C, FilterPass::backward, T, chi2)) return false;
+      if (opt.material) detail::add_material(x, C, wk.own[k], mass, geo.b_field, lb2, false);
       for (; im >= 0 && wk.mat[im].before_hit == k; --im) {
         if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
-        detail::add_material(x, C, wk.mat[im].material, wk.mat[im].x_over_x0, mass, geo.b_field, false);
+        detail::add_material(x, C, wk.mat[im].scatterer, mass, geo.b_field, lb2, false);
       }
     }
     // material inside the first hit, outermost first, then the perigee
@@ -491,14 +581,14 @@ struct FitTrackStep {
           double px, py, pz;
           helix_position(q, Point3{}, s, px, py, pz);
           if (!detail::propagate(x, sc, C, P, Point3{px, py, pz}, J)) return false;
-          const double x0 = mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py);
-          detail::add_material(x, C, mc.material, x0, mass, geo.b_field, false);
-          wk.inner[wk.n_inner++] = {P, x0, mc.material, 0};
+          const Scatterer s0 = make_scatterer(mc.material, mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py));
+          detail::add_material(x, C, s0, mass, geo.b_field, lb2, false);
+          wk.inner[wk.n_inner++] = {P, s0, 0};
         }
       } else {
         for (int i = 0; i < wk.n_inner; ++i) {
           if (!detail::propagate(x, sc, C, P, wk.inner[i].pivot, J)) return false;
-          detail::add_material(x, C, wk.inner[i].material, wk.inner[i].x_over_x0, mass, geo.b_field, false);
+          detail::add_material(x, C, wk.inner[i].scatterer, mass, geo.b_field, lb2, false);
         }
       }
     }
@@ -506,11 +596,13 @@ struct FitTrackStep {
     return detail::propagate(x, sc, C, P, Point3{}, J);
   }
 
-  /// Unbiased smoothed state at hit k (backward prediction xb, Cb combined with the stored forward
-  /// prediction xf, Cf) -> DAF weights of the hit's candidates at temperature T. Only H xs and
-  /// H Cs H^T are needed: with S = Cf + Cb = L L^T, xs = xf + Cf S^-1 (xb - xf) and
-  /// H Cs H^T = H Cf H^T - g^T S^-1 g, g = Cf H^T (two triangular solves each, no inverse).
-  UMBRA_HD void daf(detail::Work& wk, int k, const double xb[5], const Mat5& Cb, double T) const {
+  /// chi2 of hit k's candidates (CDC: both sides; silicon: c[0]) from the full two-filter smoother:
+  /// the unbiased smoothed state (backward prediction xb, Cb combined with the stored forward
+  /// prediction xf, Cf), used where the measurement-space combination leaves the weights unclear
+  /// (detail::weights_clear). Only H xs and H Cs H^T are needed: with S = Cf + Cb = L L^T,
+  /// xs = xf + Cf S^-1 (xb - xf) and H Cs H^T = H Cf H^T - g^T S^-1 g, g = Cf H^T (triangular
+  /// solves with L, no inverse).
+  UMBRA_HD void smoothed_chi2(const detail::Work& wk, int k, const double xb[5], const Mat5& Cb, double c[2]) const {
     Mat5 Cf;
     unpack(wk.fc[k], Cf);
     double L[5][5];
@@ -554,15 +646,12 @@ struct FitTrackStep {
         R[a][b] += v;
       }
     if (dim == 1) {
-      const double c[2] = {(h.drift - m[0]) * (h.drift - m[0]) / R[0][0],
-                           (-h.drift - m[0]) * (-h.drift - m[0]) / R[0][0]};
-      detail::daf_weights(c, 2, opt.chi2_cut_1d, T, wk.w_next[k]);
+      c[0] = (h.drift - m[0]) * (h.drift - m[0]) / R[0][0];
+      c[1] = (h.drift + m[0]) * (h.drift + m[0]) / R[0][0];
       return;
     }
     const double det = R[0][0] * R[1][1] - R[0][1] * R[1][0];
-    const double c = (m[0] * m[0] * R[1][1] - 2 * m[0] * m[1] * R[0][1] + m[1] * m[1] * R[0][0]) / det;
-    detail::daf_weights(&c, 1, opt.chi2_cut_2d, T, wk.w_next[k]);
-    wk.w_next[k][1] = 0;
+    c[0] = (m[0] * m[0] * R[1][1] - 2 * m[0] * m[1] * R[0][1] + m[1] * m[1] * R[0][0]) / det;
   }
 };
 

@@ -55,6 +55,20 @@ UMBRA_HD inline double mean_energy_loss(Material m, double x_over_x0, double bet
   return loss_per_x0(m) * x_over_x0 / fmax(beta * beta, 0.05);
 }
 
+/// A thin scatterer as the fit applies it, its constants computed once when the fit finds the
+/// crossing (x/X0 along the path is then fixed): Highland and the mean loss above, with the log
+/// split as ln(x/X0 / beta^2) = ln(x/X0) - ln(beta^2) so that only ln(beta^2), which energy loss
+/// barely changes along a track, is left to the caller (kalman_fit.hpp evaluates it once per pass).
+struct Scatterer {
+  double x_over_x0 = 0;
+  double log_term = 0;  // 1 + 0.038 ln(x/X0)
+  double loss = 0;      // loss_per_x0 x x/X0 [GeV]; divided by max(beta^2, 0.05) when applied
+};
+UMBRA_HD inline Scatterer make_scatterer(Material m, double x_over_x0) {
+  if (!(x_over_x0 > 0)) return {};
+  return {x_over_x0, 1.0 + 0.038 * log(x_over_x0), loss_per_x0(m) * x_over_x0};
+}
+
 /// 1 / cos(angle between the flight direction and the radial normal of a cylinder at (x, y)).
 UMBRA_HD inline double path_factor(double phi_dir, double tan_lambda, double x, double y) {
   const double r = sqrt(x * x + y * y);

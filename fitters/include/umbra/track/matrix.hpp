@@ -105,26 +105,32 @@ UMBRA_HD inline void cholesky_solve(const double L[5][5], double y[5]) {
   }
 }
 
-/// Kalman update with an m-dimensional measurement (m = 1 or 2): residual r = meas - h(x),
-/// H its 5-column Jacobian, V the measurement covariance. Returns chi2 increment, -1 on failure.
-/// C stays symmetric: only its upper triangle is computed, then mirrored.
+/// The prediction in measurement space: CHt = (C H^T)^T and P = H C H^T (m = 1 or 2 rows of H).
 template <int M>
-UMBRA_HD inline double kalman_update(double x[5], Mat5& C, const double r[M], const double H[M][5],
-                                     const double V[M][M]) {
-  double CHt[M][5];  // (C H^T)^T
+UMBRA_HD inline void project(const Mat5& C, const double H[M][5], double CHt[M][5], double P[M][M]) {
   for (int j = 0; j < M; ++j)
     for (int i = 0; i < 5; ++i) {
       double s = 0;
       for (int k = 0; k < 5; ++k) s += C.a[i][k] * H[j][k];
       CHt[j][i] = s;
     }
-  double S[M][M];
   for (int i = 0; i < M; ++i)
     for (int j = 0; j < M; ++j) {
-      double s = V[i][j];
+      double s = 0;
       for (int k = 0; k < 5; ++k) s += H[i][k] * CHt[j][k];
-      S[i][j] = s;
+      P[i][j] = s;
     }
+}
+
+/// Kalman update with an m-dimensional measurement (m = 1 or 2) from project()'s CHt and P:
+/// residual r = meas - h(x), V the measurement covariance. Returns the chi2 increment, -1 on
+/// failure. C stays symmetric: only its upper triangle is computed, then mirrored.
+template <int M>
+UMBRA_HD inline double kalman_update(double x[5], Mat5& C, const double r[M], const double CHt[M][5],
+                                     const double P[M][M], const double V[M][M]) {
+  double S[M][M];
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < M; ++j) S[i][j] = P[i][j] + V[i][j];
   double Si[M][M];
   if constexpr (M == 1) {
     if (!(S[0][0] > 0)) return -1;

@@ -38,10 +38,15 @@ struct FitOptions {
   Hypothesis hypothesis = Hypothesis::pion;  // mass for Highland and energy loss
   int min_hits = 5;                          // fewer: FitStatus::too_few_hits
   bool material = true;                      // multiple scattering + mean energy loss
-  /// DAF annealing temperatures after the first (hard left/right) pass; Belle II anneals from
-  /// 100 to 0.1 (reference/belle2.md). At most 8.
-  int n_temperatures = 4;
-  double temperatures[8] = {100, 10, 1, 0.1, 0, 0, 0, 0};
+  /// DAF temperatures, one forward/backward pass each (at most 8; 0: one pass, sides taken from the
+  /// filter prediction, no outlier down-weighting). The first forward pass takes each drift side
+  /// from the prediction; every backward pass reweights each hit from its smoothed residual at its
+  /// temperature before adding it. Default: one pass at T = 0.1 (near-hard assignment with the
+  /// p = 1e-3 outlier cut-off) - enough here because the hard start already picks > 99.5% of the
+  /// sides right (benchmarks/results/tracking.md). Belle II's full schedule, {100, 10, 1, 0.1}
+  /// (reference/belle2.md), costs four passes and is tested too.
+  int n_temperatures = 1;
+  double temperatures[8] = {0.1, 0, 0, 0, 0, 0, 0, 0};
   double chi2_cut_1d = 10.83;  // DAF cut-off (p = 1e-3) for a drift measurement
   double chi2_cut_2d = 13.82;  // ... for a silicon space point
   /// Empty when valid, else a message naming the bad field.
