@@ -8,6 +8,7 @@
 #include <thrust/reduce.h>
 
 #include <chrono>
+#include <memory>
 
 #include "context_impl.cuh"
 #include "launch.cuh"
@@ -59,6 +60,25 @@ struct IotaStep {
   __device__ void operator()(std::uint64_t i) const { v[i] = static_cast<std::uint32_t>(i); }
 };
 
+/// Device storage of an EclShowers table of n rows (one buffer per column) and its view.
+struct DeviceShowers {
+  std::vector<DeviceBuffer<unsigned char>> cols;
+  ecl::EclShowersView view;
+
+  /// `shape` only gives the column types (its own size does not matter).
+  DeviceShowers(const ecl::EclShowers& shape, std::uint64_t n) {
+    shape.for_each_column([&](const char*, const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      cols.emplace_back(n * sizeof(T));
+    });
+    std::size_t k = 0;
+    view = ecl::make_showers_view(shape, n, [&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      return reinterpret_cast<T*>(cols[k++].data());
+    });
+  }
+};
+
 }  // namespace
 
 ecl::ClusteringResult cluster_ecl(Context& ctx, const EclDigits& digits, const ecl::ClusteringOptions& options) {
@@ -89,7 +109,11 @@ ecl::ClusteringResult cluster_ecl(Context& ctx, const EclDigits& digits, const e
   DeviceBuffer<std::int32_t> parent(n), label(n);
   DeviceBuffer<std::uint8_t> is_maximum(n);
   DeviceBuffer<std::uint64_t> n_regions(ne), n_showers(ne), region_offsets, candidate_offsets, shower_offsets;
-  DeviceBuffer<std::uint32_t> region_event, cand_region;
+  DeviceBuffer<std::uint64_t> map_bits(ne * ecl::cell_map_words), region_first;
+  DeviceBuffer<std::uint16_t> map_rank(ne * ecl::cell_map_words);
+  DeviceBuffer<std::uint8_t> map_dense(ne);
+  DeviceBuffer<std::int32_t> region_digits(n);
+  DeviceBuffer<std::uint32_t> region_event, region_size, cand_region;
   DeviceBuffer<std::uint16_t> region_n_maxima;
   DeviceBuffer<std::uint64_t> region_n_candidates;
   DeviceBuffer<std::uint8_t> region_status, cand_status;
@@ -119,16 +143,19 @@ ecl::ClusteringResult cluster_ecl(Context& ctx, const EclDigits& digits, const e
     w.cell = cell.cspan(), w.energy = energy.cspan(), w.time = time.cspan(), w.origin = origin.cspan();
     w.parent = parent.span(), w.label = label.span(), w.is_maximum = is_maximum.span();
     w.n_regions = n_regions.span(), w.n_showers = n_showers.span();
+    w.map = {map_bits.span(), map_rank.span(), map_dense.span()};
+    w.region_digits = region_digits.span();
 
     for_each(ne, ecl::ConnectedRegionStep{w}, s);
     nr = scan_offsets(n_regions, region_offsets, temp, s);
     region_event.resize(nr), region_n_maxima.resize(nr), region_n_candidates.resize(nr), region_status.resize(nr);
+    region_first.resize(nr), region_size.resize(nr);
     w.region_offsets = region_offsets.cspan();
     w.region_event = region_event.span(), w.region_n_maxima = region_n_maxima.span();
+    w.region_first = region_first.span(), w.region_size = region_size.span();
     w.region_n_candidates = region_n_candidates.span(), w.region_status = region_status.span();
-    for_each(ne, ecl::RegionEventStep{w}, s);
-    for_each(n, ecl::LocalMaximumStep{w, n}, s);
-    for_each(nr, ecl::RegionSummaryStep{w, nr}, s);
+    for_each(ne, ecl::RegionDigitsStep{w}, s);
+    for_each(nr, ecl::LocalMaximumStep{w, nr}, s, 128);
 
     nc = scan_offsets(region_n_candidates, candidate_offsets, temp, s);
     for (auto* b : {&cand_maximum_energy, &cand_x, &cand_y, &cand_z, &cand_energy}) b->resize(nc);
@@ -138,31 +165,24 @@ ecl::ClusteringResult cluster_ecl(Context& ctx, const EclDigits& digits, const e
     w.cand_maximum_energy = cand_maximum_energy.span(), w.cand_x = cand_x.span(), w.cand_y = cand_y.span();
     w.cand_z = cand_z.span(), w.cand_energy = cand_energy.span(), w.cand_status = cand_status.span();
     for_each(nr, ecl::SplitterStep{w, nr}, s, 64);
-    for_each(nc, ecl::ShowerEnergyStep{w, nc}, s, 128);
-    for_each(ne, ecl::ShowerRankStep{w}, s);
-    nsh = scan_offsets(n_showers, shower_offsets, temp, s);
-    w.shower_offsets = shower_offsets.cspan();
   }
 
-  // Output columns on the device, one buffer per host column.
-  std::vector<DeviceBuffer<unsigned char>> cols;
-  std::vector<std::pair<void*, unsigned char*>> col_ptrs;  // host vector -> device storage
-  res.showers.resize(nsh);
-  res.showers.for_each_column([&](const char*, auto& v) {
-    cols.emplace_back(v.size() * sizeof(v[0]));
-    col_ptrs.emplace_back(static_cast<void*>(&v), cols.back().data());
-  });
-  std::size_t k = 0;
-  const ecl::EclShowersView out = ecl::make_showers_view(res.showers, nsh, [&](auto& v) {
-    using T = typename std::decay_t<decltype(v)>::value_type;
-    (void)v;
-    return reinterpret_cast<T*>(col_ptrs[k++].second);
-  });
+  // Candidate rows (energy + features, digits collected once), then the kept rows: the candidate
+  // table itself unless some were dropped, else a compacted copy.
+  DeviceShowers candidates(res.showers, nc);
+  std::unique_ptr<DeviceShowers> kept;
   DeviceBuffer<std::int32_t> digit_region(n);
   DeviceBuffer<std::uint8_t> digit_is_maximum(n);
   {
     PhaseTimer p(s, k_ms);
-    for_each(nc, ecl::ShowerFeatureStep{w, out, nc}, s, 128);
+    for_each(nc, ecl::ShowerStep{w, candidates.view, nc}, s, 128);
+    for_each(ne, ecl::ShowerRankStep{w}, s);
+    nsh = scan_offsets(n_showers, shower_offsets, temp, s);
+    w.shower_offsets = shower_offsets.cspan();
+    if (nsh != nc) {
+      kept = std::make_unique<DeviceShowers>(res.showers, nsh);
+      for_each(nc, ecl::CompactShowersStep{w, candidates.view, kept->view, nc}, s, 128);
+    }
     for_each(n, ecl::DigitResultStep{w, digit_region.span(), digit_is_maximum.span()}, s);
     // Summary counts on the device.
     sum.n_local_maxima = thrust::reduce(thrust::cuda::par.on(s), region_n_maxima.data(), region_n_maxima.data() + nr,
@@ -182,10 +202,12 @@ ecl::ClusteringResult cluster_ecl(Context& ctx, const EclDigits& digits, const e
   }
   {
     PhaseTimer p(s, &sum.download_ms);
-    k = 0;
+    const DeviceShowers& out = kept ? *kept : candidates;
+    res.showers.resize(nsh);
+    std::size_t k = 0;
     res.showers.for_each_column([&](const char*, auto& v) {
       if (!v.empty())
-        UMBRA_CUDA_CHECK(cudaMemcpyAsync(v.data(), col_ptrs[k].second, v.size() * sizeof(v[0]), cudaMemcpyDeviceToHost, s));
+        UMBRA_CUDA_CHECK(cudaMemcpyAsync(v.data(), out.cols[k].data(), v.size() * sizeof(v[0]), cudaMemcpyDeviceToHost, s));
       ++k;
     });
     shower_offsets.download(res.showers.event_offsets, s);

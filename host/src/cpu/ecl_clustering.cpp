@@ -38,12 +38,21 @@ ecl::ClusteringResult cluster_ecl(const ecl::EclGeometry& geometry, const EclDig
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t n = digits.size(), ne = digits.n_events();
 
-  // Global step: each event's digits sorted by cellId (stable: duplicates keep input order).
+  // Global step: each event's digits sorted by cellId, duplicates in input order (keys cellId << 32
+  // | input index are unique, so a plain sort of them is the stable sort by cellId). Events already
+  // in cellId order (as the simulation writes them) keep their order.
   std::vector<std::uint32_t> origin(n);
-  std::iota(origin.begin(), origin.end(), 0u);
   for_each(ne, [&](std::uint64_t e) {
-    std::stable_sort(origin.begin() + digits.begin(e), origin.begin() + digits.end(e),
-                     [&](std::uint32_t a, std::uint32_t b) { return digits.cell_id[a] < digits.cell_id[b]; });
+    const auto first = digits.cell_id.begin() + std::ptrdiff_t(digits.begin(e));
+    if (std::is_sorted(first, digits.cell_id.begin() + std::ptrdiff_t(digits.end(e)))) {
+      for (std::uint64_t i = digits.begin(e); i < digits.end(e); ++i) origin[i] = std::uint32_t(i);
+      return;
+    }
+    thread_local std::vector<std::uint64_t> keys;
+    keys.clear();
+    for (std::uint64_t i = digits.begin(e); i < digits.end(e); ++i) keys.push_back(std::uint64_t(digits.cell_id[i]) << 32 | i);
+    std::sort(keys.begin(), keys.end());
+    for (std::size_t k = 0; k < keys.size(); ++k) origin[digits.begin(e) + k] = std::uint32_t(keys[k]);
   });
   std::vector<std::uint16_t> cell(n);
   std::vector<float> energy(n), time(n);
@@ -60,6 +69,12 @@ ecl::ClusteringResult cluster_ecl(const ecl::EclGeometry& geometry, const EclDig
   std::vector<std::int32_t> parent(n), label(n);
   std::vector<std::uint8_t> is_maximum(n);
   std::vector<std::uint64_t> n_regions(ne), n_showers(ne);
+  std::vector<std::uint64_t> map_bits(ne * ecl::cell_map_words);
+  std::vector<std::uint16_t> map_rank(ne * ecl::cell_map_words);
+  std::vector<std::uint8_t> map_dense(ne);
+  std::vector<std::int32_t> region_digits(n);
+  w.map = {sp(map_bits), sp(map_rank), sp(map_dense)};
+  w.region_digits = sp(region_digits);
   w.parent = sp(parent), w.label = sp(label), w.is_maximum = sp(is_maximum);
   w.n_regions = sp(n_regions), w.n_showers = sp(n_showers);
 
@@ -68,16 +83,17 @@ ecl::ClusteringResult cluster_ecl(const ecl::EclGeometry& geometry, const EclDig
   ecl::ClusteringResult res;
   res.region_offsets = offsets_of(n_regions);
   const std::uint64_t nr = res.region_offsets.back();
-  std::vector<std::uint32_t> region_event(nr);
+  std::vector<std::uint32_t> region_event(nr), region_size(nr);
+  std::vector<std::uint64_t> region_first(nr);
   std::vector<std::uint16_t> region_n_maxima(nr);
   std::vector<std::uint64_t> region_n_candidates(nr);
   std::vector<std::uint8_t> region_status(nr);
   w.region_offsets = span_of(std::as_const(res.region_offsets));
   w.region_event = sp(region_event), w.region_n_maxima = sp(region_n_maxima);
+  w.region_first = sp(region_first), w.region_size = sp(region_size);
   w.region_n_candidates = sp(region_n_candidates), w.region_status = sp(region_status);
-  for_each(ne, ecl::RegionEventStep{w});
-  for_each(n, ecl::LocalMaximumStep{w, n});
-  for_each(nr, ecl::RegionSummaryStep{w, nr});
+  for_each(ne, ecl::RegionDigitsStep{w});
+  for_each(nr, ecl::LocalMaximumStep{w, nr});
 
   // Splitter and candidate showers.
   const std::vector<std::uint64_t> candidate_offsets = offsets_of(region_n_candidates);
@@ -91,14 +107,24 @@ ecl::ClusteringResult cluster_ecl(const ecl::EclGeometry& geometry, const EclDig
   w.cand_maximum_energy = sp(cand_maximum_energy), w.cand_x = sp(cand_x), w.cand_y = sp(cand_y);
   w.cand_z = sp(cand_z), w.cand_energy = sp(cand_energy), w.cand_status = sp(cand_status);
   for_each(nr, ecl::SplitterStep{w, nr});
-  for_each(nc, ecl::ShowerEnergyStep{w, nc});
+  ecl::EclShowers candidates;  // one row per candidate
+  candidates.resize(nc);
+  for_each(nc, ecl::ShowerStep{w, ecl::view(candidates), nc});
   for_each(ne, ecl::ShowerRankStep{w});
 
-  // Kept showers and their features.
-  res.showers.event_offsets = offsets_of(n_showers);
-  w.shower_offsets = span_of(std::as_const(res.showers.event_offsets));
-  res.showers.resize(res.showers.event_offsets.back());
-  for_each(nc, ecl::ShowerFeatureStep{w, ecl::view(res.showers), nc});
+  // Kept showers: the candidate rows, compacted in place from the first dropped one (a global step,
+  // like the sort; the CUDA backend runs ecl::CompactShowersStep instead). Drops are rare.
+  std::vector<std::uint64_t> shower_offsets = offsets_of(n_showers);
+  w.shower_offsets = span_of(std::as_const(shower_offsets));
+  const std::uint64_t first_drop = std::uint64_t(std::find(cand_rank.begin(), cand_rank.end(), -1) - cand_rank.begin());
+  candidates.for_each_column([&](const char*, auto& col) {
+    std::uint64_t to = first_drop;
+    for (std::uint64_t c = first_drop; c < nc; ++c)
+      if (cand_rank[c] >= 0) col[to++] = col[c];
+    col.resize(to);
+  });
+  res.showers = std::move(candidates);
+  res.showers.event_offsets = std::move(shower_offsets);
   res.digit_region.resize(n), res.digit_is_maximum.resize(n);
   for_each(n, ecl::DigitResultStep{w, sp(res.digit_region), sp(res.digit_is_maximum)});
 

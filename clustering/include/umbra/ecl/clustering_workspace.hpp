@@ -4,13 +4,15 @@
 // owns the storage and fills the view stage by stage: per-digit and per-event arrays first, then
 // per-region arrays once the region counts are scanned, then per-candidate-shower arrays.
 //
-// Digits are seen sorted by cellId inside each event, so every neighbour look-up is a binary
-// search and every tie-break by index is a tie-break by cellId: results do not depend on the
-// order of the digits in the input.
+// Digits are seen sorted by cellId inside each event, so every tie-break by index is a tie-break by
+// cellId: results do not depend on the order of the digits in the input. Neighbour look-ups go
+// through the per-event cell map (cell_map.hpp); each region owns a list of its digits
+// (region_digits) so per-region steps never scan the whole event.
 
 #include <cstdint>
 
 #include "umbra/core/span.hpp"
+#include "umbra/ecl/cell_map.hpp"
 #include "umbra/ecl/clustering_options.hpp"
 #include "umbra/geometry/ecl_geometry.hpp"
 
@@ -36,6 +38,12 @@ struct ClusteringWorkspace {
   Span<std::int32_t> parent;    ///< union-find scratch
   Span<std::int32_t> label;     ///< event-local connected region, -1 when in none
   Span<std::uint8_t> is_maximum;
+  CellMap map;                  ///< per event: cellId -> digit
+
+  // The digits of every region, region by region in cellId order: region r owns
+  // region_digits[region_first[r] .. region_first[r] + region_size[r]) (sorted digit indices; the
+  // lists of event e lie inside [events.begin(e), events.end(e)), so the array has n_digits entries).
+  Span<std::int32_t> region_digits;
 
   // Per event.
   Span<std::uint64_t> n_regions;       ///< regions found (scanned into region_offsets)
@@ -44,6 +52,8 @@ struct ClusteringWorkspace {
   // Per region (global index = region_offsets[event] + event-local index).
   Span<const std::uint64_t> region_offsets;  ///< n_events + 1
   Span<std::uint32_t> region_event;
+  Span<std::uint64_t> region_first;
+  Span<std::uint32_t> region_size;
   Span<std::uint16_t> region_n_maxima;       ///< local maxima found
   Span<std::uint64_t> region_n_candidates;   ///< showers the splitter makes (scanned into candidate_offsets)
   Span<std::uint8_t> region_status;
@@ -60,8 +70,12 @@ struct ClusteringWorkspace {
 
   Span<const std::uint64_t> shower_offsets;  ///< n_events + 1
 
-  /// Sorted index of the digit with `cell_id` in event e, or -1.
+  /// Sorted index of the digit with `cell_id` in event e, or -1 (the first of duplicates).
   UMBRA_HD std::int32_t find(std::uint64_t e, int cell_id) const {
+    if (map.dense[e]) {
+      const std::int32_t k = map.offset(e, cell_id);
+      return k < 0 ? -1 : static_cast<std::int32_t>(events.begin(e)) + k;
+    }
     std::uint64_t lo = events.begin(e), hi = events.end(e);
     while (lo < hi) {
       const std::uint64_t mid = (lo + hi) / 2;

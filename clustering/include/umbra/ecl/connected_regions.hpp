@@ -7,7 +7,8 @@
 // result is independent of visiting order. Low-energy digits touching two regions join them into
 // one, as basf2 merges regions that share a digit. Regions are numbered by their lowest cellId.
 // Thresholds are compared in float, the digits' precision, so a digit stored as exactly 10 MeV
-// passes a 10 MeV cut.
+// passes a 10 MeV cut. The step first builds the event's cell map (cell_map.hpp), which every
+// later neighbour look-up uses.
 
 #include "umbra/ecl/clustering_workspace.hpp"
 
@@ -33,6 +34,7 @@ struct ConnectedRegionStep {
   UMBRA_HD void operator()(std::uint64_t e) const {
     if (e >= w.events.n_events()) return;
     const std::uint64_t b = w.events.begin(e), end = w.events.end(e);
+    w.map.build(e, w.cell.data, b, end);
     for (std::uint64_t i = b; i < end; ++i) w.parent[i] = static_cast<std::int32_t>(i);
     for (std::uint64_t i = b; i < end; ++i) {
       if (!counts(i) || !grows(i)) continue;
@@ -63,13 +65,27 @@ struct ConnectedRegionStep {
   }
 };
 
-/// Per event, after the region counts are scanned: the event of every region.
-struct RegionEventStep {
+/// Per event, after the region counts are scanned: the event of every region and its digit list
+/// (a counting sort of the event's digits by region, cellId order kept inside a region). Clears the
+/// local-maximum flags, which the per-region step then sets for region digits.
+struct RegionDigitsStep {
   ClusteringWorkspace w;
   UMBRA_HD void operator()(std::uint64_t e) const {
     if (e >= w.events.n_events()) return;
-    for (std::uint64_t r = w.region_offsets[e]; r < w.region_offsets[e + 1]; ++r)
-      w.region_event[r] = static_cast<std::uint32_t>(e);
+    const std::uint64_t r0 = w.region_offsets[e], r1 = w.region_offsets[e + 1];
+    const std::uint64_t b = w.events.begin(e), end = w.events.end(e);
+    for (std::uint64_t r = r0; r < r1; ++r) w.region_event[r] = static_cast<std::uint32_t>(e), w.region_size[r] = 0;
+    for (std::uint64_t i = b; i < end; ++i) {
+      w.is_maximum[i] = 0;
+      if (w.label[i] >= 0) ++w.region_size[r0 + static_cast<std::uint64_t>(w.label[i])];
+    }
+    std::uint64_t next = b;
+    for (std::uint64_t r = r0; r < r1; ++r) w.region_first[r] = next, next += w.region_size[r], w.region_size[r] = 0;
+    for (std::uint64_t i = b; i < end; ++i) {
+      if (w.label[i] < 0) continue;
+      const std::uint64_t r = r0 + static_cast<std::uint64_t>(w.label[i]);
+      w.region_digits[w.region_first[r] + w.region_size[r]++] = static_cast<std::int32_t>(i);
+    }
   }
 };
 

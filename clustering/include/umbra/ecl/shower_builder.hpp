@@ -3,6 +3,9 @@
 // region inside the NC2 window (5x5 minus corners) of its local maximum, weighted by the splitter
 // (weight 1 for a single maximum) and kept when w*E >= min_weighted_digit_energy; showers below
 // min_shower_energy are dropped (reference/belle2.md "ECL reconstruction chain" 3-6).
+// The digits are collected once: energy and features of every candidate are written to a
+// candidate-indexed table, then the kept rows are compacted into the output (a plain move when
+// nothing was dropped, the usual case).
 
 #include "umbra/ecl/clustering_workspace.hpp"
 #include "umbra/ecl/merged_photon_model.hpp"
@@ -23,6 +26,12 @@ UMBRA_HD inline bool collect_shower_digits(const ClusteringWorkspace& w, std::ui
   const int s = static_cast<int>(c - first);
   double wt[max_splits_capacity];
   d.n = 0;
+  if (w.region_size[r] == 1) {  // a lone digit (most background showers): no window to scan
+    const std::int32_t j = w.region_digits[w.region_first[r]];
+    if (w.energy[j] >= w.opt.min_weighted_digit_energy)
+      d.cell[0] = w.cell[j], d.energy[0] = w.energy[j], d.time[0] = w.time[j], d.n = 1;
+    return true;
+  }
   bool ok = true;
   for (const auto cell : w.geo.nc2(w.cell[w.cand_maximum[c]])) {
     const std::int32_t j = w.find(e, cell);
@@ -40,17 +49,37 @@ UMBRA_HD inline bool collect_shower_digits(const ClusteringWorkspace& w, std::ui
   return ok;
 }
 
-struct ShowerEnergyStep {
+/// Per candidate: energy (cand_energy), status, and all output columns in row c of `out`.
+struct ShowerStep {
   ClusteringWorkspace w;
+  EclShowersView out;  ///< one row per candidate
   std::uint64_t n_candidates;
 
   UMBRA_HD void operator()(std::uint64_t c) const {
     if (c >= n_candidates) return;
     ShowerDigits d;
     if (!collect_shower_digits(w, c, d)) w.cand_status[c] |= status_window_overflow;
-    double e = 0;
-    for (int k = 0; k < d.n; ++k) e += d.energy[k];
-    w.cand_energy[c] = e;
+    double energy = 0;
+    for (int k = 0; k < d.n; ++k) energy += d.energy[k];
+    w.cand_energy[c] = energy;
+    if (d.n == 0) return;  // energy 0: dropped by the rank step
+    const std::uint64_t r = w.cand_region[c];
+    const std::uint64_t e = w.region_event[r];
+    ShowerFeatures f;
+    compute_shower_features(d, w.geo, w.opt, f);
+    f.n_local_maxima = w.region_n_maxima[r];
+    out.energy[c] = float(f.energy), out.theta[c] = float(f.theta), out.phi[c] = float(f.phi);
+    out.x[c] = float(f.x), out.y[c] = float(f.y), out.z[c] = float(f.z), out.time[c] = float(f.time);
+    out.n_crystals[c] = static_cast<std::uint16_t>(d.n);
+    const int hc = d.cell[f.highest];
+    out.highest_cell[c] = static_cast<std::uint16_t>(hc);
+    out.detector_region[c] = w.geo.region[hc - 1];
+    out.connected_region[c] = static_cast<std::int32_t>(r - w.region_offsets[e]);
+    out.n_local_maxima[c] = w.region_n_maxima[r];
+    out.e1_e9[c] = float(f.e1_e9), out.e9_e21[c] = float(f.e9_e21);
+    out.second_moment[c] = float(f.second_moment), out.lat[c] = float(f.lat);
+    for (int q = 0; q < n_zernike; ++q) out.zernike[q][c] = float(f.zernike[q]);
+    out.merged_probability[c] = float(merged_probability(f));
   }
 };
 
@@ -69,33 +98,18 @@ struct ShowerRankStep {
   }
 };
 
-struct ShowerFeatureStep {
+/// Per candidate, when some were dropped: a kept candidate's row moves to its place among the
+/// event's showers.
+struct CompactShowersStep {
   ClusteringWorkspace w;
-  EclShowersView out;
+  EclShowersView from;  ///< one row per candidate
+  EclShowersView to;    ///< one row per kept shower
   std::uint64_t n_candidates;
 
   UMBRA_HD void operator()(std::uint64_t c) const {
     if (c >= n_candidates || w.cand_rank[c] < 0) return;
-    const std::uint64_t r = w.cand_region[c];
-    const std::uint64_t e = w.region_event[r];
-    const std::uint64_t o = w.shower_offsets[e] + static_cast<std::uint64_t>(w.cand_rank[c]);
-    ShowerDigits d;
-    collect_shower_digits(w, c, d);
-    ShowerFeatures f;
-    compute_shower_features(d, w.geo, w.opt, f);
-    f.n_local_maxima = w.region_n_maxima[r];
-    out.energy[o] = float(f.energy), out.theta[o] = float(f.theta), out.phi[o] = float(f.phi);
-    out.x[o] = float(f.x), out.y[o] = float(f.y), out.z[o] = float(f.z), out.time[o] = float(f.time);
-    out.n_crystals[o] = static_cast<std::uint16_t>(d.n);
-    const int hc = d.cell[f.highest];
-    out.highest_cell[o] = static_cast<std::uint16_t>(hc);
-    out.detector_region[o] = w.geo.region[hc - 1];
-    out.connected_region[o] = static_cast<std::int32_t>(r - w.region_offsets[e]);
-    out.n_local_maxima[o] = w.region_n_maxima[r];
-    out.e1_e9[o] = float(f.e1_e9), out.e9_e21[o] = float(f.e9_e21);
-    out.second_moment[o] = float(f.second_moment), out.lat[o] = float(f.lat);
-    for (int q = 0; q < n_zernike; ++q) out.zernike[q][o] = float(f.zernike[q]);
-    out.merged_probability[o] = float(merged_probability(f));
+    const std::uint64_t e = w.region_event[w.cand_region[c]];
+    copy_row(from, c, to, w.shower_offsets[e] + static_cast<std::uint64_t>(w.cand_rank[c]));
   }
 };
 

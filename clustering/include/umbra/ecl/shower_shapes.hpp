@@ -27,23 +27,21 @@ struct ShowerFeatures {
   int n_local_maxima = 1;  ///< of its connected region (set by the caller)
 };
 
-/// Zernike radial polynomial R_nm(rho) for the 11 (n, m) pairs of the reference.
-UMBRA_HD inline double zernike_radial(int n, int m, double r) {
-  const double r2 = r * r;
-  switch (n * 10 + m) {
-    case 11: return r;
-    case 20: return 2 * r2 - 1;
-    case 22: return r2;
-    case 31: return (3 * r2 - 2) * r;
-    case 33: return r2 * r;
-    case 40: return 6 * r2 * r2 - 6 * r2 + 1;
-    case 42: return 4 * r2 * r2 - 3 * r2;
-    case 44: return r2 * r2;
-    case 51: return (10 * r2 * r2 - 12 * r2 + 3) * r;
-    case 53: return (5 * r2 - 4) * r2 * r;
-    case 55: return r2 * r2 * r;
-    default: return 0;
-  }
+/// Zernike radial polynomials R_nm(r) of the 11 (n, m) pairs of the reference, in the order of
+/// zernike_n / zernike_m (showers.hpp), from the powers of r computed once.
+UMBRA_HD inline void zernike_radials(double r, double* R) {
+  const double r2 = r * r, r3 = r2 * r, r4 = r2 * r2, r5 = r4 * r;
+  R[0] = r;                           // 11
+  R[1] = 2 * r2 - 1;                  // 20
+  R[2] = r2;                          // 22
+  R[3] = 3 * r3 - 2 * r;              // 31
+  R[4] = r3;                          // 33
+  R[5] = 6 * r4 - 6 * r2 + 1;         // 40
+  R[6] = 4 * r4 - 3 * r2;             // 42
+  R[7] = r4;                          // 44
+  R[8] = 10 * r5 - 12 * r3 + 3 * r;   // 51
+  R[9] = 5 * r5 - 4 * r3;             // 53
+  R[10] = r5;                         // 55
 }
 
 UMBRA_HD inline bool contains_cell(Span<const std::uint16_t> cells, int c) {
@@ -86,6 +84,10 @@ UMBRA_HD inline void compute_shower_features(const ShowerDigits& d, const EclGeo
   const int hc = d.cell[f.highest];
   double e9 = 0, e21 = 0;
   for (int k = 0; k < d.n; ++k) {
+    if (d.cell[k] == hc) {  // the centre is in both windows (saves the table look-ups of 1-crystal showers)
+      e9 += d.energy[k], e21 += d.energy[k];
+      continue;
+    }
     if (contains_cell(geo.n1(hc), d.cell[k])) e9 += d.energy[k];
     if (contains_cell(geo.nc2(hc), d.cell[k])) e21 += d.energy[k];
   }
@@ -123,11 +125,23 @@ UMBRA_HD inline void compute_shower_features(const ShowerDigits& d, const EclGeo
     if (k != f.highest && k != second) lat_num += d.energy[k] * rho2;
     const double rho = sqrt(rho2) / opt.zernike_rho0;
     const double r = rho < 1.0 ? rho : 1.0;
-    const double alpha = atan2(tx * bx + ty * by + tz * bz, tx * ax + ty * ay + tz * az);
+    // cos(m alpha), sin(m alpha) for m = 0..5 by the Chebyshev recurrence from the azimuth alpha of
+    // the crystal around the axis (alpha = 0 on the axis itself, as atan2(0, 0) gives).
+    const double u = tx * ax + ty * ay + tz * az, v = tx * bx + ty * by + tz * bz;
+    const double t = sqrt(u * u + v * v);
+    double cm[6], sm[6];
+    cm[0] = 1, sm[0] = 0;
+    cm[1] = t > 0 ? u / t : 1.0, sm[1] = t > 0 ? v / t : 0.0;
+    for (int m = 2; m < 6; ++m) {
+      cm[m] = 2 * cm[1] * cm[m - 1] - cm[m - 2];
+      sm[m] = 2 * cm[1] * sm[m - 1] - sm[m - 2];
+    }
+    double R[n_zernike];
+    zernike_radials(r, R);
     for (int q = 0; q < n_zernike; ++q) {
-      const double rad = d.energy[k] * zernike_radial(zn[q], zm[q], r);
-      zre[q] += rad * cos(zm[q] * alpha);
-      zim[q] -= rad * sin(zm[q] * alpha);
+      const double rad = d.energy[k] * R[q];
+      zre[q] += rad * cm[zm[q]];
+      zim[q] -= rad * sm[zm[q]];
     }
   }
   f.second_moment = m2 / f.energy;

@@ -70,6 +70,18 @@ struct EclShowersView {
   Span<float> merged_probability;
 };
 
+/// Copies row i of `from` to row o of `to`, every column.
+UMBRA_HD inline void copy_row(const EclShowersView& from, std::uint64_t i, const EclShowersView& to, std::uint64_t o) {
+  to.energy[o] = from.energy[i], to.theta[o] = from.theta[i], to.phi[o] = from.phi[i];
+  to.x[o] = from.x[i], to.y[o] = from.y[i], to.z[o] = from.z[i], to.time[o] = from.time[i];
+  to.n_crystals[o] = from.n_crystals[i], to.highest_cell[o] = from.highest_cell[i];
+  to.detector_region[o] = from.detector_region[i], to.connected_region[o] = from.connected_region[i];
+  to.n_local_maxima[o] = from.n_local_maxima[i], to.e1_e9[o] = from.e1_e9[i], to.e9_e21[o] = from.e9_e21[i];
+  to.second_moment[o] = from.second_moment[i], to.lat[o] = from.lat[i];
+  for (int k = 0; k < n_zernike; ++k) to.zernike[k][o] = from.zernike[k][i];
+  to.merged_probability[o] = from.merged_probability[i];
+}
+
 /// Builds a view of columns that live anywhere: `ptr(v)` maps each host column to its storage.
 template <class Columns, class PtrOf>
 EclShowersView make_showers_view(Columns& s, std::uint64_t n, PtrOf ptr) {

@@ -33,48 +33,29 @@ UMBRA_HD inline void splitter_weights(const ClusteringWorkspace& w, std::uint64_
   for (int i = 0; i < n; ++i) out[i] = sum > 0 ? out[i] / sum : 0.0;
 }
 
-/// Per region: local maxima counted and the number of showers it will make.
-struct RegionSummaryStep {
-  ClusteringWorkspace w;
-  std::uint64_t n_regions;
-
-  UMBRA_HD void operator()(std::uint64_t r) const {
-    if (r >= n_regions) return;
-    const std::uint64_t e = w.region_event[r];
-    const std::int32_t local = static_cast<std::int32_t>(r - w.region_offsets[e]);
-    int n_max = 0;
-    for (std::uint64_t i = w.events.begin(e); i < w.events.end(e); ++i)
-      if (w.label[i] == local && w.is_maximum[i]) ++n_max;
-    w.region_n_maxima[r] = static_cast<std::uint16_t>(n_max > 65535 ? 65535 : n_max);
-    const int kept = n_max < 1 ? 1 : (n_max > w.opt.max_local_maxima ? w.opt.max_local_maxima : n_max);
-    w.region_n_candidates[r] = static_cast<std::uint64_t>(kept);
-    w.region_status[r] = n_max > w.opt.max_local_maxima ? status_capped_maxima : status_ok;
-  }
-};
-
 struct SplitterStep {
   ClusteringWorkspace w;
   std::uint64_t n_regions;
 
   UMBRA_HD void operator()(std::uint64_t r) const {
     if (r >= n_regions) return;
-    const std::uint64_t e = w.region_event[r];
-    const std::int32_t local = static_cast<std::int32_t>(r - w.region_offsets[e]);
     const std::uint64_t first = w.candidate_offsets[r];
     const int n = static_cast<int>(w.candidate_offsets[r + 1] - first);
-    const std::uint64_t b = w.events.begin(e), end = w.events.end(e);
+    const std::int32_t* digits = w.region_digits.data + w.region_first[r];
+    const std::uint32_t nd = w.region_size[r];
 
     // The n highest local maxima, best first (or the highest digit when there is none).
     std::int32_t top[max_splits_capacity];
     int found = 0;
     const bool any_maximum = w.region_n_maxima[r] > 0;
-    for (std::uint64_t i = b; i < end; ++i) {
-      if (w.label[i] != local || (any_maximum && !w.is_maximum[i])) continue;
+    for (std::uint32_t k = 0; k < nd; ++k) {
+      const std::int32_t i = digits[k];
+      if (any_maximum && !w.is_maximum[i]) continue;
       int pos = found < n ? found : n;  // insertion into a sorted top-n list
-      while (pos > 0 && w.outranks(static_cast<std::int64_t>(i), top[pos - 1])) --pos;
+      while (pos > 0 && w.outranks(i, top[pos - 1])) --pos;
       if (pos >= n) continue;
-      for (int k = (found < n ? found : n - 1); k > pos; --k) top[k] = top[k - 1];
-      top[pos] = static_cast<std::int32_t>(i);
+      for (int q = (found < n ? found : n - 1); q > pos; --q) top[q] = top[q - 1];
+      top[pos] = i;
       if (found < n) ++found;
     }
     for (int s = 0; s < n; ++s) {
@@ -95,8 +76,8 @@ struct SplitterStep {
     int it = 0;
     for (; it < w.opt.max_iterations; ++it) {
       for (int s = 0; s < n; ++s) esh[s] = 0;
-      for (std::uint64_t i = b; i < end; ++i) {
-        if (w.label[i] != local) continue;
+      for (std::uint32_t k = 0; k < nd; ++k) {
+        const std::int32_t i = digits[k];
         splitter_weights(w, first, n, w.cell[i], wt);
         for (int s = 0; s < n; ++s) {
           const double we = wt[s] * w.energy[i];
@@ -104,8 +85,8 @@ struct SplitterStep {
         }
       }
       for (int s = 0; s < n; ++s) sx[s] = sy[s] = sz[s] = sw[s] = 0;
-      for (std::uint64_t i = b; i < end; ++i) {
-        if (w.label[i] != local) continue;
+      for (std::uint32_t k = 0; k < nd; ++k) {
+        const std::int32_t i = digits[k];
         const int c = w.cell[i] - 1;
         splitter_weights(w, first, n, c + 1, wt);
         for (int s = 0; s < n; ++s) {
