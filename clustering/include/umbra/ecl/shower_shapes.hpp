@@ -94,6 +94,20 @@ UMBRA_HD inline void compute_shower_features(const ShowerDigits& d, const EclGeo
   f.e1_e9 = e9 > 0 ? d.energy[f.highest] / e9 : 0;
   f.e9_e21 = e21 > 0 ? e9 / e21 : 0;
 
+  // Local copies of the (n, m) tables: namespace-scope arrays are not visible in device code.
+  const int zn[n_zernike] = {1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5};
+  const int zm[n_zernike] = {1, 0, 2, 1, 3, 0, 2, 4, 1, 3, 5};
+  constexpr double inv_pi = 0.31830988618379067;
+  if (d.n == 1) {
+    // A lone crystal (most beam-background showers) lies on the shower axis: rho = 0 exactly, where
+    // the general formulas below give only rounding noise (~1e-7 cm). |Z_nm| = (n+1)/pi |R_nm(0)|.
+    f.second_moment = 0, f.lat = 0;
+    double R[n_zernike];
+    zernike_radials(0.0, R);
+    for (int q = 0; q < n_zernike; ++q) f.zernike[q] = (zn[q] + 1) * inv_pi * fabs(R[q]);
+    return;
+  }
+
   // Shower axis from the origin through the position; local frame (e1, e2) across it.
   const double norm = sqrt(f.x * f.x + f.y * f.y + f.z * f.z);
   const double ux = f.x / norm, uy = f.y / norm, uz = f.z / norm;
@@ -110,9 +124,6 @@ UMBRA_HD inline void compute_shower_features(const ShowerDigits& d, const EclGeo
     if (second < 0 || d.energy[k] > d.energy[second] || (d.energy[k] == d.energy[second] && d.cell[k] < d.cell[second]))
       second = k;
   }
-  // Local copies of the (n, m) tables: namespace-scope arrays are not visible in device code.
-  const int zn[n_zernike] = {1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5};
-  const int zm[n_zernike] = {1, 0, 2, 1, 3, 0, 2, 4, 1, 3, 5};
   double m2 = 0, lat_num = 0;
   double zre[n_zernike] = {}, zim[n_zernike] = {};
   for (int k = 0; k < d.n; ++k) {
@@ -152,7 +163,6 @@ UMBRA_HD inline void compute_shower_features(const ShowerDigits& d, const EclGeo
   } else {
     f.lat = 0;
   }
-  constexpr double inv_pi = 0.31830988618379067;
   for (int q = 0; q < n_zernike; ++q)
     f.zernike[q] = (zn[q] + 1) * inv_pi * sqrt(zre[q] * zre[q] + zim[q] * zim[q]) / f.energy;
 }
