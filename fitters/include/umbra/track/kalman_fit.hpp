@@ -109,19 +109,16 @@ UMBRA_HD inline bool propagate(double x[5], double sc[2], Mat5& C, Point3& from,
   return true;
 }
 
-/// The wire's point at the track's height, as in measurement.hpp's cdc_pivot: a straight-line
-/// guess of the height (transverse step along the track's direction x tanLambda), then one
-/// fixed-point step. The stereo tilt moves the wire by tan(stereo) dz (< 0.08 dz), so the step
-/// shrinks the guess's error (~ omega s^2 tanLambda / 2 < 0.05 cm between layers) below 5e-3 cm;
-/// the measured distance between the two lines hardly depends on where along the wire the pivot is.
+/// The pivot on wire w for the step from `from`: the wire's point at the height where the track
+/// passes it (measurement.hpp's cdc_pivot iterates change_pivot for it), estimated here without a
+/// propagation: the transverse step to the wire along the track's direction times tanLambda.
+/// The estimate is off by ~ omega s^2 tanLambda / 2 < 0.05 cm in z, i.e. < 4e-3 cm along the
+/// stereo wire (tilt < 0.08); the measured distance between the track's tangent and the wire line
+/// does not depend on where along the wire the pivot is, up to omega (4e-3 cm)^2 ~ 1e-7 cm.
 UMBRA_HD inline Point3 wire_pivot(const double x[5], const double sc[2], const Point3& from, const Wire& w) {
   const Point3 w0 = w.at(from.z + x[kZ0]);
   const double s_guess = (w0.x - from.x) * sc[1] + (w0.y - from.y) * sc[0];
-  Point3 piv = w.at(from.z + x[kZ0] + s_guess * x[kTanLambda]);
-  double q[5];
-  PivotJacobian J;
-  change_pivot_jacobian(x, sc[0], sc[1], from, piv, q, J);
-  return w.at(piv.z + q[kZ0]);
+  return w.at(from.z + x[kZ0] + s_guess * x[kTanLambda]);
 }
 
 /// ln(beta^2) of the state x for the given mass: the one logarithm of add_material, evaluated once
@@ -148,7 +145,7 @@ UMBRA_HD inline void add_material(double x[5], Mat5& C, const Scatterer& sc, dou
   C.a[kOmega][kOmega] += th2 * w * w * t * t;
   C.a[kOmega][kTanLambda] += th2 * w * t * a;
   C.a[kTanLambda][kOmega] = C.a[kOmega][kTanLambda];
-  const double de = sc.loss / fmax(beta2, 0.05);  // mean_energy_loss()
+  const double de = sc.loss / (beta2 > 0.05 ? beta2 : 0.05);  // mean_energy_loss()
   const double e = sqrt(e2), e1 = outward ? e - de : e + de;
   if (e1 <= mass * 1.0001) return;  // would stop: leave omega (the filter reports the misfit)
   const double f = sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
@@ -266,7 +263,7 @@ UMBRA_HD inline void initial_cov(const double x[5], Mat5& C) {
 UMBRA_HD inline void daf_weights(const double* c, int n, double cut, double T, double* out) {
   const double k = 0.5 / T;
   double m = cut;
-  for (int i = 0; i < n; ++i) m = fmin(m, c[i]);
+  for (int i = 0; i < n; ++i) m = c[i] < m ? c[i] : m;
   auto term = [&](double ci) {
     const double a = (ci - m) * k;
     return a <= 0 ? 1.0 : a > 50 ? 0.0 : exp(-a);
@@ -311,9 +308,9 @@ UMBRA_HD inline double point_chi2(const double mf[2], const double vf[3], const 
 /// sharper full smoother could change: the best candidate well inside the cut-off and, for a
 /// drift distance, the other side far behind (weights then 1 and < 1e-8, as from the full one).
 UMBRA_HD inline bool weights_clear(const double* c, int n, double cut, double T) {
-  const double best = n == 1 ? c[0] : fmin(c[0], c[1]);
-  if (!(best < fmin(0.5 * cut, cut - 40 * T))) return false;
-  return n == 1 || fabs(c[0] - c[1]) > 40 * fmax(T, 1.0);
+  const double best = n == 1 || c[0] < c[1] ? c[0] : c[1];
+  if (!(best < 0.5 * cut && best < cut - 40 * T)) return false;
+  return n == 1 || fabs(c[0] - c[1]) > 40 * (T > 1 ? T : 1.0);
 }
 
 }  // namespace detail
