@@ -22,6 +22,7 @@ std::string Options::validate() const {
     if (!std::isfinite(b)) return "beam_spot: must be finite";
   if (!(max_doca > 0)) return "max_doca: must be > 0 cm (got " + std::to_string(max_doca) + ")";
   if (!(start_radius_margin >= 0)) return "start_radius_margin: must be >= 0 cm";
+  if (std::isnan(max_start_chi2)) return "max_start_chi2: must be a number (<= 0: off)";
   if (!(min_radius >= 0)) return "min_radius: must be >= 0 cm (got " + std::to_string(min_radius) + ")";
   if (!(max_radius > min_radius)) return "max_radius: must be > min_radius (got " + std::to_string(max_radius) + ")";
   if (!(max_chi2 > 0)) return "max_chi2: must be > 0 (got " + std::to_string(max_chi2) + ")";
@@ -43,6 +44,7 @@ const char* to_string(PairStatus s) {
     case PairStatus::no_crossing: return "no crossing";
     case PairStatus::failed_doca: return "doca";
     case PairStatus::failed_start_radius: return "start radius";
+    case PairStatus::failed_start_chi2: return "start chi2";
     case PairStatus::fit_failed: return "fit failed";
     case PairStatus::failed_chi2: return "chi2";
     case PairStatus::failed_radius: return "radius";

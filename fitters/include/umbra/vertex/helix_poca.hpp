@@ -16,6 +16,8 @@ struct PocaCandidate {
   double x, y, z;  // midpoint of the two helix points [cm]
   double doca;     // 3D distance between them [cm]
   double phi1, phi2;  // direction angles of the helices there
+  double s1, s2;      // transverse arc lengths from the perigees to the two helix points
+  double dx, dy, dz;  // helix point 1 minus helix point 2 [cm]
 };
 
 struct PocaResult {
@@ -50,7 +52,7 @@ UMBRA_HD inline PocaCandidate refine_poca(const Vec<5>& p1, const Vec<5>& p2, do
     s1 += ds1, s2 += ds2, a = na, b = nb, dx = ndx, dy = ndy, dz = ndz, d2 = nd2;
     if (ds1 * ds1 + ds2 * ds2 < 1e-12) break;
   }
-  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), a.phi, b.phi};
+  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), a.phi, b.phi, s1, s2, dx, dy, dz};
 }
 
 /// Candidate from a transverse point near both circles: arc lengths on each helix, then refine.

@@ -27,7 +27,13 @@ struct Options {
   double beam_spot[3] = {0.0, 0.0, 0.0};
   // Pre-selection before the fit.
   double max_doca = 2.0;           // cm: 3D closest approach of the helices at the starting point
-  double start_radius_margin = 2.0;// cm: starting point may lie this far outside the radius window
+  // cm: the starting point may lie this far outside the radius window. Prompt pairs start within
+  // ~0.1 cm of the beam line and are skipped without a fit; a displaced vertex starts within its
+  // errors of the truth (S -> mu mu at 1-5 cm keeps 100% efficiency, tests/vertexing).
+  double start_radius_margin = 0.5;
+  // First-order chi2 of a vertex at the starting point (start_chi2.hpp) above which the fit is
+  // skipped; <= 0: off. Generous against max_chi2: the estimate is linear and its tail is long.
+  double max_start_chi2 = 500.0;
   // Selection after the fit.
   double min_radius = 1.0;         // cm, transverse distance from the beam spot (reference: > 1 cm)
   double max_radius = 111.14;      // cm, outer CDC wire radius: nothing beyond can be reconstructed
@@ -59,6 +65,7 @@ enum class PairStatus : std::uint8_t {
   no_crossing,      // concentric circles: no starting point
   failed_doca,      // helices never come within max_doca
   failed_start_radius,
+  failed_start_chi2,  // first-order chi2 at the starting point over max_start_chi2
   fit_failed,       // singular or diverging fit from every starting point
   failed_chi2,
   failed_radius,

@@ -10,6 +10,7 @@
 // opening angles of 1-70 mrad about 9% of the vertices take the wrong crossing.
 #include "umbra/vertex/helix_poca.hpp"
 #include "umbra/vertex/options.hpp"
+#include "umbra/vertex/start_chi2.hpp"
 #include "umbra/vertex/vertex_fit.hpp"
 
 namespace umbra::vertex {
@@ -30,7 +31,7 @@ UMBRA_HD inline bool plausible(const Vec<5> p[2], const VertexFitResult& f, cons
   if (!(f.chi2 <= o.max_chi2)) return false;
   const double r = hypot(f.v[0] - o.beam_spot[0], f.v[1] - o.beam_spot[1]);
   if (r < o.min_radius || r > o.max_radius) return false;
-  const PocaCandidate c{f.v[0], f.v[1], f.v[2], 0.0, f.q[0].phi, f.q[1].phi};
+  const PocaCandidate c{f.v[0], f.v[1], f.v[2], 0.0, f.q[0].phi, f.q[1].phi, 0.0, 0.0, 0.0, 0.0, 0.0};
   Vec<5> pq[2] = {p[0], p[1]};
   for (int i = 0; i < 2; ++i) pq[i].a[2][0] = f.q[i].omega, pq[i].a[4][0] = f.q[i].tan_lambda;
   return start_pointing(pq, c, o.beam_spot) > 0;
@@ -52,7 +53,7 @@ UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[
   if (poca.n == 2 && hypot(poca.c[1].x - o.beam_spot[0], poca.c[1].y - o.beam_spot[1]) <
                          hypot(poca.c[0].x - o.beam_spot[0], poca.c[0].y - o.beam_spot[1]))
     order[0] = 1, order[1] = 0;
-  bool have = false, near = false, inside = false, have_good = false;
+  bool have = false, near = false, inside = false, consistent = false, have_good = false;
   for (int n = 0; n < poca.n && !have_good; ++n) {
     const PocaCandidate& s = poca.c[order[n]];
     if (!(s.doca <= o.max_doca)) continue;
@@ -60,6 +61,9 @@ UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[
     const double rs = hypot(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
     if (rs < o.min_radius - o.start_radius_margin || rs > o.max_radius + o.start_radius_margin) continue;
     inside = true;
+    // Cheap pre-test: helices that miss by many sigma cannot make an acceptable vertex here.
+    if (o.max_start_chi2 > 0 && start_chi2(p, V, s) > o.max_start_chi2) continue;
+    consistent = true;
     const double start[3] = {s.x, s.y, s.z}, phi[2] = {s.phi1, s.phi2};
     const VertexFitResult f = fit_vertex(p, V, start, phi, o.fit);
     if (f.status == FitStatus::bad_covariance) return PairStatus::bad_covariance;
@@ -70,6 +74,7 @@ UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[
   }
   if (!near) return PairStatus::failed_doca;
   if (!inside) return PairStatus::failed_start_radius;
+  if (!consistent) return PairStatus::failed_start_chi2;
   return have ? PairStatus::accepted : PairStatus::fit_failed;
 }
 
