@@ -38,21 +38,37 @@ ecl::ClusteringResult cluster_ecl(const ecl::EclGeometry& geometry, const EclDig
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t n = digits.size(), ne = digits.n_events();
 
-  // Global step: each event's digits sorted by cellId, duplicates in input order (keys cellId << 32
-  // | input index are unique, so a plain sort of them is the stable sort by cellId). Events already
-  // in cellId order (as the simulation writes them) keep their order.
+  // Global step: each event's digits sorted by cellId. A counting sort through a bitmap of the
+  // event's crystals (the cell map's idea, cell_map.hpp): position = digits with a lower cellId.
+  // Events with a duplicated cellId (invalid input, io::validate refuses them) fall back to a sort
+  // of the unique keys cellId << 32 | index, i.e. duplicates in input order.
   std::vector<std::uint32_t> origin(n);
   for_each(ne, [&](std::uint64_t e) {
-    const auto first = digits.cell_id.begin() + std::ptrdiff_t(digits.begin(e));
-    if (std::is_sorted(first, digits.cell_id.begin() + std::ptrdiff_t(digits.end(e)))) {
-      for (std::uint64_t i = digits.begin(e); i < digits.end(e); ++i) origin[i] = std::uint32_t(i);
+    const std::uint64_t b = digits.begin(e), end = digits.end(e);
+    std::uint64_t bits[ecl::cell_map_words] = {};
+    bool duplicates = false;
+    for (std::uint64_t i = b; i < end; ++i) {
+      const int c = digits.cell_id[i] - 1;
+      const std::uint64_t bit = std::uint64_t(1) << (c & 63);
+      duplicates |= (bits[c >> 6] & bit) != 0;
+      bits[c >> 6] |= bit;
+    }
+    if (!duplicates) {
+      std::uint32_t below[ecl::cell_map_words];
+      std::uint32_t sum = 0;
+      for (int k = 0; k < ecl::cell_map_words; ++k) below[k] = sum, sum += std::uint32_t(ecl::popcount64(bits[k]));
+      for (std::uint64_t i = b; i < end; ++i) {
+        const int c = digits.cell_id[i] - 1;
+        const std::uint64_t lower = bits[c >> 6] & ((std::uint64_t(1) << (c & 63)) - 1);
+        origin[b + below[c >> 6] + std::uint32_t(ecl::popcount64(lower))] = std::uint32_t(i);
+      }
       return;
     }
     thread_local std::vector<std::uint64_t> keys;
     keys.clear();
-    for (std::uint64_t i = digits.begin(e); i < digits.end(e); ++i) keys.push_back(std::uint64_t(digits.cell_id[i]) << 32 | i);
+    for (std::uint64_t i = b; i < end; ++i) keys.push_back(std::uint64_t(digits.cell_id[i]) << 32 | i);
     std::sort(keys.begin(), keys.end());
-    for (std::size_t k = 0; k < keys.size(); ++k) origin[digits.begin(e) + k] = std::uint32_t(keys[k]);
+    for (std::size_t k = 0; k < keys.size(); ++k) origin[b + k] = std::uint32_t(keys[k]);
   });
   std::vector<std::uint16_t> cell(n);
   std::vector<float> energy(n), time(n);

@@ -28,6 +28,7 @@ UMBRA_HD inline int popcount64(std::uint64_t x) {
 struct CellMap {
   Span<std::uint64_t> bits;   ///< n_events * cell_map_words
   Span<std::uint16_t> rank;   ///< n_events * cell_map_words: digits of the event below the word
+                              ///< (set for words holding digits only)
   Span<std::uint8_t> dense;   ///< per event: 1 when the map is valid (no duplicate cellId)
 
   /// Per event (digits sorted by cellId in [b, end)): fills the event's words.
@@ -36,15 +37,14 @@ struct CellMap {
     std::uint16_t* r = rank.data + e * cell_map_words;
     for (int k = 0; k < cell_map_words; ++k) w[k] = 0;
     bool ok = true;
+    int last_word = -1;
     for (std::uint64_t i = b; i < end; ++i) {
       const int c = cell[i] - 1;
       if (i > b && cell[i] == cell[i - 1]) ok = false;
       w[c >> 6] |= std::uint64_t(1) << (c & 63);
-    }
-    int below = 0;
-    for (int k = 0; k < cell_map_words; ++k) {
-      r[k] = static_cast<std::uint16_t>(below);
-      below += popcount64(w[k]);
+      // The first digit of a word: its offset is the digits below the word. Words without digits
+      // keep stale ranks, never read (offset() answers -1 from the bit first).
+      if ((c >> 6) != last_word) last_word = c >> 6, r[last_word] = static_cast<std::uint16_t>(i - b);
     }
     dense[e] = ok ? 1 : 0;
   }
