@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -22,10 +23,10 @@ namespace {
 
 void write_processes_csv(const std::string& path, const analysis::AlpSearchResult& r) {
   std::ofstream out(path + ".tmp");
-  out << "process,cross_section_pb,generated,selected_events,candidates\n";
+  out << "process,cross_section_pb,generated,selected_events,candidates,veto_fitted_events,veto_vetoed_events\n";
   for (const auto& p : r.processes)
     out << p.process << "," << p.cross_section_pb << "," << p.generated << "," << p.selected_events << ","
-        << p.candidates << "\n";
+        << p.candidates << "," << p.fitted_events << "," << p.vetoed_events << "\n";
   out.close();
   std::filesystem::rename(path + ".tmp", path);
 }
@@ -70,7 +71,15 @@ void add_search_command(CLI::App& app) {
   alp->add_option("--mass-max", a->opt.scan.mass_max, "Last mass [GeV]")->capture_default_str();
   alp->add_option("--step", a->opt.scan.step_fraction, "Grid step in units of the mass resolution")->capture_default_str();
   alp->add_option("--eff-table", a->eff_table, "Signal table CSV (default: the committed calibration)");
-  alp->add_option("--veto-cdc-hits", a->opt.veto_min_cdc_hits, "CDC hits that veto an event (0: off)")
+  using Veto = analysis::AlpSearchOptions::ChargedVeto;
+  const std::map<std::string, Veto> vetoes{{"track-fit", Veto::track_fit}, {"cdc-hits", Veto::cdc_hits}, {"none", Veto::none}};
+  alp->add_option("--veto", a->opt.veto,
+                  "Charged-track veto: track-fit (Kalman fit of the events passing the photon cuts), cdc-hits "
+                  "(CDC hit count, no fit) or none")
+      ->transform(CLI::CheckedTransformer(vetoes, CLI::ignore_case))
+      ->default_str("track-fit");
+  alp->add_option("--veto-cdc-hits", a->opt.veto_min_cdc_hits, "CDC hits that veto an event with --veto cdc-hits")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   alp->add_option("--threads", a->threads, "CPU threads (0: all cores)")->capture_default_str();
   alp->add_flag("-q,--quiet", a->quiet, "No progress bar");

@@ -40,3 +40,18 @@ TEST(AlpSearch, InjectedSignalsAreRecoveredWithTheRightYield) {
     }
   }
 }
+
+// Bhabha events that pass every photon cut (an electron pair showering like photons, plus a
+// radiated photon) carry two good tracks: the Kalman-fit veto must remove them all.
+TEST(AlpSearch, TrackFitVetoRemovesBhabhaEventsPassingThePhotonCuts) {
+  analysis::AlpSearchOptions opt;
+  opt.lumi = 0.3;
+  opt.backgrounds = {"ee"};
+  opt.run_scan = false;
+  opt.seed = 4;
+  const auto r = analysis::run_alp_search(opt, analysis::default_alp_signal_table());
+  const auto& ee = r.processes[0];
+  EXPECT_GT(ee.fitted_events, 20u) << r.brief();  // what would pass without the veto
+  EXPECT_GE(double(ee.vetoed_events), 0.99 * double(ee.fitted_events)) << r.brief();
+  EXPECT_EQ(ee.selected_events, ee.fitted_events - ee.vetoed_events) << r.brief();
+}

@@ -42,8 +42,6 @@ std::string AlpSelectionSummary::brief() const {
   return s.str();
 }
 
-namespace {
-// Good tracks per event for the veto (a fitted track from the interaction region).
 std::vector<std::uint32_t> count_good_tracks(const track::Tracks& t, std::uint64_t n_events,
                                              const AlpSelectionOptions& opt) {
   if (t.n_events() != n_events)
@@ -57,7 +55,6 @@ std::vector<std::uint32_t> count_good_tracks(const track::Tracks& t, std::uint64
         ++n[e];
   return n;
 }
-}  // namespace
 
 Candidates select_alp(const ecl::EclShowers& showers, const track::Tracks* tracks, const AlpSelectionOptions& opt,
                       AlpSelectionSummary* summary, const PhotonEnergyCorrection* correction,

@@ -29,9 +29,15 @@ struct AlpSearchOptions {
   double beam_background = 1.0;
   std::uint64_t batch = 20000;  // events per in-memory batch
   std::uint64_t seed = 1;
-  // Charged-track veto without running the track fit: processes with charged final states get
-  // tracker hits simulated, and an event with at least this many CDC hits is vetoed (a track
-  // crossing the CDC leaves ~56, noise ~5). With 0 the veto is off.
+  // Charged-track veto for processes with charged final states (their tracker hits are simulated):
+  //   track_fit: the Kalman fit runs on the events that pass every photon cut, and an event with a
+  //              good track (AlpSelectionOptions' track cuts) is vetoed. Fitting only those few
+  //              events keeps the e+e- background (~70k events per pb^-1) affordable.
+  //   cdc_hits:  no fit; an event with >= veto_min_cdc_hits CDC hits is vetoed (a track crossing
+  //              the CDC leaves ~56, noise ~5). A quick approximation.
+  //   none:      no veto.
+  enum class ChargedVeto { track_fit, cdc_hits, none };
+  ChargedVeto veto = ChargedVeto::track_fit;
   int veto_min_cdc_hits = 20;
   AlpSelectionOptions selection;
   ecl::ClusteringOptions clustering;
@@ -44,6 +50,7 @@ struct AlpSearchProcessCount {
   std::string process;
   double cross_section_pb = 0;
   std::uint64_t generated = 0, selected_events = 0, candidates = 0;
+  std::uint64_t fitted_events = 0, vetoed_events = 0;  // charged-track veto (track_fit)
 };
 
 struct AlpSearchResult {

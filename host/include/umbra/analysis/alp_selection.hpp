@@ -89,6 +89,11 @@ Candidates select_alp(const ecl::EclShowers& showers, const track::Tracks* track
                       AlpSelectionSummary* summary = nullptr, const PhotonEnergyCorrection* correction = nullptr,
                       std::vector<std::uint64_t>* recoil_shower = nullptr);
 
+/// Per event, the good tracks of the veto (fitted, pt and impact parameters within the options' cuts).
+/// Throws InputError when `tracks` does not hold n_events events.
+std::vector<std::uint32_t> count_good_tracks(const track::Tracks& tracks, std::uint64_t n_events,
+                                             const AlpSelectionOptions& opt);
+
 /// The same with the veto given directly: `charged` (null: no veto) holds per event the number of
 /// charged tracks seen (e.g. from a hit count when no track fit was run); non-zero vetoes the event.
 Candidates select_alp_vetoed(const ecl::EclShowers& showers, const std::vector<std::uint32_t>* charged,
