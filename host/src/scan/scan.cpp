@@ -408,19 +408,4 @@ void global_significance(ScanResult& r, double c0) {
   r.z_global = r.p_global < 0.5 ? -normal_quantile(r.p_global) : 0.0;
 }
 
-ToyGlobal global_significance_toys(double observed_max_z, int n_toys, const std::function<Spectrum(int)>& make_toy,
-                                   const SignalTable& table, const ScanOptions& opt) {
-  ToyGlobal g;
-  int above = 0;
-  for (int t = 0; t < n_toys; ++t) {
-    const ScanResult r = run_scan(make_toy(t), table, opt);
-    g.max_z.push_back(r.max_significance);
-    if (r.max_significance >= observed_max_z) ++above;
-  }
-  // p from the toy fraction (at least 1/(n+1) so that it is never reported as exactly zero).
-  g.p_global = n_toys > 0 ? std::max(double(above), 1.0) / (n_toys + (above == 0 ? 1 : 0)) : 1.0;
-  g.z_global = g.p_global < 0.5 ? -normal_quantile(g.p_global) : 0.0;
-  return g;
-}
-
 }  // namespace umbra::scan

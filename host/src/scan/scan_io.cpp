@@ -190,6 +190,9 @@ void write_hdf5(const std::string& path, const ScanResult& r, const ScanOptions&
     write_attr(scan.id, "z_global_gross_vitells", r.z_global);
     write_attr(scan.id, "upcrossings", double(r.upcrossings));
     write_attr(scan.id, "gv_reference_q0", r.gv_reference_q0);
+    write_attr(scan.id, "global_toys", double(r.global_toys));
+    write_attr(scan.id, "p_global_toys", r.p_global_toys);
+    write_attr(scan.id, "z_global_toys", r.z_global_toys);
     const VariantColumns c = variant_columns(r);
     H5 var{H5Gcreate2(file.id, "/scan/variants", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose};
     write_column(var.id, "mass", c.mass), write_column(var.id, "variant", c.variant);
@@ -294,7 +297,10 @@ void write_hepdata_json(const std::string& path, const ScanResult& r, const Scan
         {"p_global_gross_vitells", r.p_global},
         {"z_global_gross_vitells", r.z_global},
         {"upcrossings", r.upcrossings},
-        {"reference_q0", r.gv_reference_q0}}}};
+        {"reference_q0", r.gv_reference_q0},
+        {"global_toys", r.global_toys},
+        {"p_global_toys", r.p_global_toys},
+        {"z_global_toys", r.z_global_toys}}}};
   const std::string tmp = temp_name(path);
   {
     std::ofstream out(tmp);

@@ -147,6 +147,9 @@ struct ScanResult {
   double p_local = 1, p_global = 1, z_global = 0;
   int upcrossings = 0;  // of the reference level gv_reference_q0
   double gv_reference_q0 = 1;
+  // From background-only toys (umbra scan --global-toys N; 0: not run).
+  int global_toys = 0;
+  double p_global_toys = 1, z_global_toys = 0;
 };
 
 struct ScanSummary {
@@ -178,8 +181,10 @@ void assemble_per_mass(ScanResult& r, const ScanOptions& opt, ScanSummary& sum);
 /// Global significance from toys: the largest local significance of `n_toys` background-only
 /// toy scans (toy spectra from `make_toy(toy_index)`), compared with the observed maximum.
 struct ToyGlobal {
-  std::vector<double> max_z;  // per toy
+  std::vector<double> max_z;      // per toy
+  std::vector<int> upcrossings;   // per toy, of the reference level gv_reference_q0
   double p_global = 1, z_global = 0;
+  double mean_upcrossings = 0;
 };
 ToyGlobal global_significance_toys(double observed_max_z, int n_toys,
                                    const std::function<Spectrum(int)>& make_toy, const SignalTable& table,
