@@ -27,25 +27,46 @@ struct PocaResult {
 
 namespace detail {
 
+/// A helix prepared for repeated evaluation: one sincos per point gives the position and the
+/// tangent (x = d0 sin phi0 + [sin phi0 - sin phi]/omega, y = -d0 cos phi0 + [cos phi - cos phi0]/omega,
+/// phi = phi0 - omega s; perigee.hpp). The POCA search evaluates a few points per pair.
+struct HelixEval {
+  double d0, phi0, w, z0, tl, s0, c0;
+  struct Point {
+    double x, y, z, phi, cphi, sphi;
+  };
+  UMBRA_HD explicit HelixEval(const Vec<5>& p)
+      : d0(p.a[0][0]), phi0(p.a[1][0]), w(p.a[2][0]), z0(p.a[3][0]), tl(p.a[4][0]), s0(sin(phi0)), c0(cos(phi0)) {}
+  UMBRA_HD Point at(double s) const {
+    Point q;
+    q.phi = phi0 - w * s;
+    q.sphi = sin(q.phi), q.cphi = cos(q.phi);
+    q.x = d0 * s0 + (s0 - q.sphi) / w;
+    q.y = -d0 * c0 + (q.cphi - c0) / w;
+    q.z = z0 + s * tl;
+    return q;
+  }
+};
+
 /// Gauss-Newton refinement of the 3D closest approach starting at arc lengths (s1, s2).
 UMBRA_HD inline PocaCandidate refine_poca(const Vec<5>& p1, const Vec<5>& p2, double s1, double s2) {
-  HelixPoint a = helix_at(p1, s1), b = helix_at(p2, s2);
+  const HelixEval h1(p1), h2(p2);
+  HelixEval::Point a = h1.at(s1), b = h2.at(s2);
   double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
   double d2 = dx * dx + dy * dy + dz * dz;
-  const double t1 = p1.a[4][0], t2 = p2.a[4][0];
+  const double t1 = h1.tl, t2 = h2.tl;
+  // Keep steps well inside the circles so the linearisation stays valid.
+  const double lim = 0.3 / fmax(fabs(h1.w), fabs(h2.w));
   for (int it = 0; it < 4; ++it) {
     // Tangents dX/ds = (cos phi, sin phi, tanLambda).
-    const double u1x = cos(a.phi), u1y = sin(a.phi), u2x = cos(b.phi), u2y = sin(b.phi);
-    const double g1 = dx * u1x + dy * u1y + dz * t1, g2 = -(dx * u2x + dy * u2y + dz * t2);
-    const double h11 = 1 + t1 * t1, h22 = 1 + t2 * t2, h12 = -(u1x * u2x + u1y * u2y + t1 * t2);
+    const double g1 = dx * a.cphi + dy * a.sphi + dz * t1, g2 = -(dx * b.cphi + dy * b.sphi + dz * t2);
+    const double h11 = 1 + t1 * t1, h22 = 1 + t2 * t2, h12 = -(a.cphi * b.cphi + a.sphi * b.sphi + t1 * t2);
     const double det = h11 * h22 - h12 * h12;
     if (det < 1e-12 * h11 * h22) break;  // parallel: the transverse candidate is as good as it gets
     double ds1 = -(h22 * g1 - h12 * g2) / det, ds2 = -(h11 * g2 - h12 * g1) / det;
-    // Keep steps well inside the circles so the linearisation stays valid.
-    const double lim = 0.3 / fmax(fabs(p1.a[2][0]), fabs(p2.a[2][0]));
     const double m = fmax(fabs(ds1), fabs(ds2));
     if (m > lim) ds1 *= lim / m, ds2 *= lim / m;
-    const HelixPoint na = helix_at(p1, s1 + ds1), nb = helix_at(p2, s2 + ds2);
+    const HelixEval::Point na = h1.at(s1 + ds1), nb = h2.at(s2 + ds2);
     const double ndx = na.x - nb.x, ndy = na.y - nb.y, ndz = na.z - nb.z;
     const double nd2 = ndx * ndx + ndy * ndy + ndz * ndz;
     if (!(nd2 < d2)) break;
