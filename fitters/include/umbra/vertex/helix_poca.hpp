@@ -87,8 +87,18 @@ UMBRA_HD inline PocaCandidate candidate_at(const Vec<5>& p1, const Vec<5>& p2, d
 
 }  // namespace detail
 
-UMBRA_HD inline PocaResult helix_poca(const Vec<5>& p1, const Vec<5>& p2) {
-  PocaResult r;
+/// The transverse starting points of the closest-approach search, before any 3D refinement:
+/// n = 0 (concentric), 1 (circles apart or nested: the facing points) or 2 (both crossings);
+/// point k is (x1[k], y1[k]) on circle 1 and (x2[k], y2[k]) on circle 2. `gap` is the smallest
+/// transverse distance between the circles (0 when they cross), a lower bound of any 3D doca.
+struct CircleStarts {
+  int n = 0;
+  double x1[2], y1[2], x2[2], y2[2];
+  double gap = 0;
+};
+
+UMBRA_HD inline CircleStarts circle_starts(const Vec<5>& p1, const Vec<5>& p2) {
+  CircleStarts r;
   double x1, y1, x2, y2;
   helix_centre(p1, x1, y1);
   helix_centre(p2, x2, y2);
@@ -97,24 +107,37 @@ UMBRA_HD inline PocaResult helix_poca(const Vec<5>& p1, const Vec<5>& p2) {
   if (!(d > 1e-9 * (r1 + r2))) return r;  // concentric (or NaN input): no defined crossing
   const double ux = ex / d, uy = ey / d;
   if (d >= r1 + r2) {  // apart: nearest points face each other
-    r.c[0] = detail::candidate_at(p1, p2, x1 + r1 * ux, y1 + r1 * uy, x2 - r2 * ux, y2 - r2 * uy);
-    r.n = 1;
+    r.x1[0] = x1 + r1 * ux, r.y1[0] = y1 + r1 * uy, r.x2[0] = x2 - r2 * ux, r.y2[0] = y2 - r2 * uy;
+    r.n = 1, r.gap = d - r1 - r2;
   } else if (d <= fabs(r1 - r2)) {  // nested: nearest points on the same side
     const double sgn = r1 > r2 ? 1.0 : -1.0;
-    r.c[0] = detail::candidate_at(p1, p2, x1 + sgn * r1 * ux, y1 + sgn * r1 * uy, x2 + sgn * r2 * ux,
-                                  y2 + sgn * r2 * uy);
-    r.n = 1;
+    r.x1[0] = x1 + sgn * r1 * ux, r.y1[0] = y1 + sgn * r1 * uy, r.x2[0] = x2 + sgn * r2 * ux, r.y2[0] = y2 + sgn * r2 * uy;
+    r.n = 1, r.gap = fabs(r1 - r2) - d;
   } else {  // two crossings, symmetric about the line of centres
     const double a = (d * d + r1 * r1 - r2 * r2) / (2 * d);
     const double h = sqrt(fmax(r1 * r1 - a * a, 0.0));
     const double bx = x1 + a * ux, by = y1 + a * uy;
-    r.c[0] = detail::candidate_at(p1, p2, bx - h * uy, by + h * ux, bx - h * uy, by + h * ux);
-    r.c[1] = detail::candidate_at(p1, p2, bx + h * uy, by - h * ux, bx + h * uy, by - h * ux);
+    r.x1[0] = r.x2[0] = bx - h * uy, r.y1[0] = r.y2[0] = by + h * ux;
+    r.x1[1] = r.x2[1] = bx + h * uy, r.y1[1] = r.y2[1] = by - h * ux;
     r.n = 2;
-    if (r.c[1].doca < r.c[0].doca) {
-      const PocaCandidate t = r.c[0];
-      r.c[0] = r.c[1], r.c[1] = t;
-    }
+  }
+  return r;
+}
+
+/// Starting point k of `st`, refined in 3D.
+UMBRA_HD inline PocaCandidate refine_start(const Vec<5>& p1, const Vec<5>& p2, const CircleStarts& st, int k) {
+  return detail::candidate_at(p1, p2, st.x1[k], st.y1[k], st.x2[k], st.y2[k]);
+}
+
+/// Every candidate, refined, smallest doca first.
+UMBRA_HD inline PocaResult helix_poca(const Vec<5>& p1, const Vec<5>& p2) {
+  const CircleStarts st = circle_starts(p1, p2);
+  PocaResult r;
+  r.n = st.n;
+  for (int k = 0; k < st.n; ++k) r.c[k] = refine_start(p1, p2, st, k);
+  if (r.n == 2 && r.c[1].doca < r.c[0].doca) {
+    const PocaCandidate t = r.c[0];
+    r.c[0] = r.c[1], r.c[1] = t;
   }
   return r;
 }

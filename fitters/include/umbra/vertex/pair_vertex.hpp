@@ -46,16 +46,18 @@ UMBRA_HD inline bool better(const VertexFitResult& a, const VertexFitResult& b, 
 /// post-fit selection is the caller's), otherwise the reason there is none.
 UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
                                            VertexFitResult& best) {
-  const PocaResult poca = helix_poca(p[0], p[1]);
-  if (poca.n == 0) return PairStatus::no_crossing;
-  // Nearer the beam line first: once that fit is plausible the other cannot win (see better()).
+  const CircleStarts st = circle_starts(p[0], p[1]);
+  if (st.n == 0) return PairStatus::no_crossing;
+  if (!(st.gap <= o.max_doca)) return PairStatus::failed_doca;  // the 3D doca is at least the gap
+  // Nearer the beam line first: once that fit is plausible the other cannot win (see better()),
+  // and the other crossing is never refined.
   int order[2] = {0, 1};
-  if (poca.n == 2 && hypot(poca.c[1].x - o.beam_spot[0], poca.c[1].y - o.beam_spot[1]) <
-                         hypot(poca.c[0].x - o.beam_spot[0], poca.c[0].y - o.beam_spot[1]))
+  if (st.n == 2 && hypot(st.x1[1] - o.beam_spot[0], st.y1[1] - o.beam_spot[1]) <
+                       hypot(st.x1[0] - o.beam_spot[0], st.y1[0] - o.beam_spot[1]))
     order[0] = 1, order[1] = 0;
   bool have = false, near = false, inside = false, consistent = false, have_good = false;
-  for (int n = 0; n < poca.n && !have_good; ++n) {
-    const PocaCandidate& s = poca.c[order[n]];
+  for (int n = 0; n < st.n && !have_good; ++n) {
+    const PocaCandidate s = refine_start(p[0], p[1], st, order[n]);
     if (!(s.doca <= o.max_doca)) continue;
     near = true;
     const double rs = hypot(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
