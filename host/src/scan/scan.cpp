@@ -248,6 +248,8 @@ JobResult analyse_window(const Spectrum& spectrum, const Window& win, const Scan
       const double next = r.n_sig + (mu - r.n_sig) * z / rq;
       if (std::abs(rq - z) < 2e-3 * z) break;  // limit to ~0.1% of sigma(N)
       mu = next;
+      // Within 5% the step is exact to second order (sqrt(q) ~ linear): no confirming fit.
+      if (std::abs(rq - z) < 5e-2 * z) break;
     }
     r.limit_obs = mu;
     if (!err_usable) r.n_sig_err = (mu - r.n_sig) / z;  // upward profile-likelihood error (MINOS-like)

@@ -537,6 +537,7 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
       const double next = n_sig + (mu - n_sig) * z / rq;
       if (detail::dabs(rq - z) < 2e-3 * z) break;
       mu = next;
+      if (detail::dabs(rq - z) < 5e-2 * z) break;  // second-order exact step (see analyse_window)
     }
     limit = mu;
     if (!err_usable) n_err = (mu - n_sig) / z;
