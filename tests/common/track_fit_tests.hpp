@@ -140,7 +140,9 @@ TYPED_TEST_P(TrackFitTest, MomentumAndImpactParameterResolution) {
     std::printf("pt %.2f GeV: sigma(pt)/pt %.4f%% (reference %.4f%%), sigma(d0) %.1f um\n", pt, 100 * res, 100 * ref,
                 d0_res * 1e4);
     EXPECT_NEAR(res / ref, 1.0, 0.30) << "pt " << pt;
-    if (b == 3) EXPECT_LE(d0_res, 20e-4);
+    if (b == 3) {
+      EXPECT_LE(d0_res, 20e-4);
+    }
   }
 }
 
@@ -196,7 +198,9 @@ TYPED_TEST_P(TrackFitTest, BadInputFailsOnlyThatTrack) {
     EXPECT_EQ(r.tracks.status[t], std::uint8_t(expected)) << t;
   }
   for (std::uint64_t i = 0; i < cut.size(); ++i)
-    if (cut.track_id[i] < 0) EXPECT_EQ(r.hit_weight[i], 0.f);  // noise is not part of any track
+    if (cut.track_id[i] < 0) {
+      EXPECT_EQ(r.hit_weight[i], 0.f);  // noise is not part of any track
+    }
 }
 
 // Same input, same output as the CPU backend within 1e-6 relative.

@@ -494,9 +494,10 @@ struct FitTrackStep {
     int im = 0;
     PivotJacobian J;
     const double lb2 = detail::log_beta2(x, mass, geo.b_field);
+    const double r_last_cylinder = material_cylinder(geo, n_material_cylinders - 1).radius;  // radial order
     for (int k = 0; k < wk.n_hits; ++k) {
       const detail::HitData& h = wk.hit[k];
-      if (find && k > 0 && opt.material) {
+      if (find && k > 0 && opt.material && r_prev + 1e-3 < r_last_cylinder) {  // CDC hits skip the search
         for (int c = 0; c < n_material_cylinders; ++c) {
           const MaterialCylinderInfo mc = material_cylinder(geo, c);
           if (!(mc.radius > r_prev + 1e-3 && mc.radius < h.radius - 1e-3)) continue;
