@@ -142,8 +142,14 @@ WindowHistogram make_histogram(const Spectrum& spectrum, const Window& win, cons
   for (int i = 0; i <= nb; ++i) h.edges[i] = win.lo + (win.hi - win.lo) * i / nb;
   h.edges[nb] = win.hi;
   std::size_t prev = h.first;
+  const auto window_end = values.begin() + std::ptrdiff_t(h.last);
   for (int i = 0; i < nb; ++i) {
-    const std::size_t next = i + 1 == nb ? h.last : window_range(values, h.edges[i + 1], win.hi).first;
+    // Searched within the window only (from the previous edge): the whole 1e6-value spectrum per
+    // edge cost ~9% of a batched scan in cache misses.
+    const std::size_t next =
+        i + 1 == nb ? h.last
+                    : std::size_t(std::lower_bound(values.begin() + std::ptrdiff_t(prev), window_end, h.edges[i + 1]) -
+                                  values.begin());
     h.counts[i] = double(next - prev);
     prev = next;
   }
