@@ -139,7 +139,7 @@ std::vector<NamedColumn> mass_columns(const ScanResult& r) {
 
 struct VariantColumns {
   std::vector<double> mass, range_delta, window_lo, window_hi, n_sig, n_sig_err, significance, limit_obs, exp_median,
-      exp_m1, exp_p1, exp_m2, exp_p2, chi2_ndf, nll_sb, nll_b;
+      exp_m1, exp_p1, exp_m2, exp_p2, chi2_ndf, nll_sb, nll_b, limit_unconstrained;
   std::vector<int> variant, order_delta, order, n_bins, n_events, status, fits, failed, retried, observable;
 };
 VariantColumns variant_columns(const ScanResult& r) {
@@ -155,6 +155,7 @@ VariantColumns variant_columns(const ScanResult& r) {
     c.n_bins.push_back(x.n_bins), c.n_events.push_back(int(x.n_events));
     c.n_sig.push_back(x.n_sig), c.n_sig_err.push_back(x.n_sig_err), c.significance.push_back(x.significance);
     c.limit_obs.push_back(x.limit_obs), c.exp_median.push_back(x.limit_exp[2]);
+    c.limit_unconstrained.push_back(x.limit_obs_unconstrained);
     c.exp_m2.push_back(x.limit_exp[0]), c.exp_m1.push_back(x.limit_exp[1]);
     c.exp_p1.push_back(x.limit_exp[3]), c.exp_p2.push_back(x.limit_exp[4]);
     c.chi2_ndf.push_back(x.chi2_ndf), c.nll_sb.push_back(x.nll_sb), c.nll_b.push_back(x.nll_b);
@@ -209,6 +210,7 @@ void write_hdf5(const std::string& path, const ScanResult& r, const ScanOptions&
     write_column(var.id, "nll_b", c.nll_b), write_column(var.id, "status", c.status);
     write_column(var.id, "fits", c.fits), write_column(var.id, "failed_fits", c.failed);
     write_column(var.id, "retried_fits", c.retried);
+    write_column(var.id, "limit_obs_unconstrained", c.limit_unconstrained);  // before the power constraint
   }
   commit(tmp, path);
 }
@@ -239,7 +241,7 @@ void write_csv(const std::string& path, const ScanResult& r) {
     out << std::setprecision(10);
     out << "mass,variant,range_delta_sigma,order_delta,observable,window_lo,window_hi,order,n_bins,n_events,n_sig,"
            "n_sig_err,significance,limit_obs,limit_exp_median,limit_exp_m1,limit_exp_p1,chi2_ndf,status,fits,"
-           "failed_fits,retried_fits\n";
+           "failed_fits,retried_fits,limit_obs_unconstrained\n";
     const VariantColumns c = variant_columns(r);
     for (std::size_t j = 0; j < c.mass.size(); ++j)
       out << c.mass[j] << "," << c.variant[j] << "," << c.range_delta[j] << "," << c.order_delta[j] << ","
@@ -247,7 +249,7 @@ void write_csv(const std::string& path, const ScanResult& r) {
           << c.order[j] << "," << c.n_bins[j] << "," << c.n_events[j] << "," << c.n_sig[j] << "," << c.n_sig_err[j]
           << "," << c.significance[j] << "," << c.limit_obs[j] << "," << c.exp_median[j] << "," << c.exp_m1[j] << ","
           << c.exp_p1[j] << "," << c.chi2_ndf[j] << "," << to_string(FitStatus(c.status[j])) << "," << c.fits[j]
-          << "," << c.failed[j] << "," << c.retried[j] << "\n";
+          << "," << c.failed[j] << "," << c.retried[j] << "," << c.limit_unconstrained[j] << "\n";
   }
   commit(vtmp, vpath);
 }
