@@ -321,7 +321,23 @@ TYPED_TEST_P(EclClusteringTest, CapsLocalMaxima) {
   EXPECT_GT(sum, 2.045 - 0.031 - 0.072);  // all but the two weak maxima and some 2 MeV edges
 }
 
-REGISTER_TYPED_TEST_SUITE_P(EclClusteringTest, IsolatedDigit, EmptyAndSubThresholdEvents, DigitJustBelowEachThreshold,
+// A duplicated cellId is invalid input (io::validate refuses it) but must not corrupt the event or
+// its neighbours: such an event leaves the O(1) cell map for the binary search, and the first listed
+// digit of the crystal stands for it (the others join no region).
+TYPED_TEST_P(EclClusteringTest, DuplicatedCellFallsBackToSearch) {
+  const int a = this->cell(40, 10), b = this->cell(40, 11);
+  const auto r = this->run(digit_map({{{a, 50 * MeV}, {b, 20 * MeV}}, {{a, 50 * MeV}, {b, 20 * MeV}, {a, 3 * MeV}},
+                                      {{b, 20 * MeV}, {a, 50 * MeV}}}));
+  EXPECT_EQ(r.digit_region, (std::vector<std::int32_t>{0, 0, 0, 0, -1, 0, 0}));
+  EXPECT_EQ(r.showers.event_offsets, (std::vector<std::uint64_t>{0, 1, 2, 3}));
+  for (int e = 0; e < 3; ++e) {
+    EXPECT_FLOAT_EQ(r.showers.energy[e], float(70 * MeV)) << e;
+    EXPECT_EQ(r.showers.n_crystals[e], 2) << e;
+    EXPECT_EQ(r.showers.highest_cell[e], a) << e;
+  }
+}
+
+REGISTER_TYPED_TEST_SUITE_P(EclClusteringTest, DuplicatedCellFallsBackToSearch, IsolatedDigit, EmptyAndSubThresholdEvents, DigitJustBelowEachThreshold,
                             GrowthThresholdOption, TwoTouchingRegions, TwoMaximaSplitEnergies,
                             AcrossBarrelEndcapBoundary, AcrossPhiWrapAround, IndependentOfDigitOrderAndThreads, AgreesWithCpuBackend,
                             RefusesBadOptions, CapsLocalMaxima);
