@@ -31,6 +31,6 @@ int main(int argc, char** argv) {
   test::poke<std::uint8_t>(make("bad_layer.h5"), "/tracker/hits/layer", 0, 99);
   const std::string dtype = make("bad_dtype.h5");
   const auto t = test::read_all<float>(dtype, "/ecl/digits/time");
-  test::replace(dtype, "/ecl/digits/time", std::vector<double>(t.begin(), t.end()));
+  test::replace(dtype, "/ecl/digits/time", std::vector<std::int32_t>(t.size(), 0));  // integers in a float column
   return 0;
 }
