@@ -17,7 +17,7 @@ inline constexpr int n_zernike = 11;
 inline constexpr int zernike_n[n_zernike] = {1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5};
 inline constexpr int zernike_m[n_zernike] = {1, 0, 2, 1, 3, 0, 2, 4, 1, 3, 5};
 
-struct EclShowers : Offsets {
+struct EclShowers : ColumnGroup<EclShowers> {
   std::vector<float> energy;           ///< sum of weighted digit energies [GeV]
   std::vector<float> theta, phi;       ///< direction of the position from the origin [rad]
   std::vector<float> x, y, z;          ///< log-weighted position at crystal-centre depth [cm]
@@ -37,14 +37,10 @@ struct EclShowers : Offsets {
   void resize(std::size_t n) {
     for_each_column([n](const char*, auto& v) { v.resize(n); });
   }
-  template <class F>
-  void for_each_column(F&& f) const { visit(*this, f); }
-  template <class F>
-  void for_each_column(F&& f) { visit(*this, f); }
 
- private:
+  // The columns, in file order (ColumnGroup builds for_each_column from this).
   template <class Self, class F>
-  static void visit(Self& s, F& f) {
+  static void columns(Self& s, F& f) {
     static const char* const zn[n_zernike] = {"zernike_11", "zernike_20", "zernike_22", "zernike_31",
                                               "zernike_33", "zernike_40", "zernike_42", "zernike_44",
                                               "zernike_51", "zernike_53", "zernike_55"};

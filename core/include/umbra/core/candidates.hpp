@@ -14,21 +14,16 @@ namespace group {
 inline constexpr const char* candidates = "/candidates";
 }
 
-struct Candidates : Offsets {
+struct Candidates : ColumnGroup<Candidates> {
   std::vector<double> m2_gg;      // GeV^2
   std::vector<double> m2_recoil;  // GeV^2
 
   std::uint64_t size() const { return m2_gg.size(); }
-  void close_event() { event_offsets.push_back(size()); }
   void push_back(double gg, double recoil) { m2_gg.push_back(gg), m2_recoil.push_back(recoil); }
-  template <class F>
-  void for_each_column(F&& f) const { visit(*this, f); }
-  template <class F>
-  void for_each_column(F&& f) { visit(*this, f); }
 
- private:
+  // The columns, in file order (ColumnGroup builds for_each_column from this).
   template <class Self, class F>
-  static void visit(Self& s, F& f) {
+  static void columns(Self& s, F& f) {
     f("m2_gg", s.m2_gg), f("m2_recoil", s.m2_recoil);
   }
 };

@@ -22,25 +22,32 @@ struct Offsets {
   EventRanges ranges() const { return {span_of(event_offsets)}; }
 };
 
+/// A group of columns with per-event offsets. Derived lists its columns once, in file order, as
+///   template <class Self, class F> static void columns(Self& s, F& f) { f("name", s.name), ...; }
+/// and gets the column visitor the I/O layer (and gather_events, the Python bindings...) is written
+/// against, plus close_event().
+template <class Derived>
+struct ColumnGroup : Offsets {
+  template <class F>
+  void for_each_column(F&& f) const { Derived::columns(static_cast<const Derived&>(*this), f); }
+  template <class F>
+  void for_each_column(F&& f) { Derived::columns(static_cast<Derived&>(*this), f); }
+  void close_event() { event_offsets.push_back(static_cast<const Derived&>(*this).size()); }
+};
+
 /// /ecl/digits: one entry per crystal with a signal.
-struct EclDigits : Offsets {
+struct EclDigits : ColumnGroup<EclDigits> {
   std::vector<std::uint16_t> cell_id;  // 1..8736
   std::vector<float> energy;           // GeV
   std::vector<float> time;             // ns
 
   std::uint64_t size() const { return cell_id.size(); }
-  /// Visits (dataset name, column) in file order; the I/O layer is written against this.
-  template <class F>
-  void for_each_column(F&& f) const { visit(*this, f); }
-  template <class F>
-  void for_each_column(F&& f) { visit(*this, f); }
   void reserve(std::size_t n);
   void push_back(std::uint16_t cell, float e, float t);
-  void close_event() { event_offsets.push_back(size()); }
 
- private:
+  // The columns, in file order (ColumnGroup builds for_each_column from this).
   template <class Self, class F>
-  static void visit(Self& s, F& f) {
+  static void columns(Self& s, F& f) {
     f("cell_id", s.cell_id), f("energy", s.energy), f("time", s.time);
   }
 };
@@ -48,7 +55,7 @@ struct EclDigits : Offsets {
 enum class TrackerDetector : std::uint8_t { PXD = 1, SVD = 2, CDC = 3 };
 
 /// /tracker/hits: PXD/SVD space points and CDC wire hits with drift lengths.
-struct TrackerHits : Offsets {
+struct TrackerHits : ColumnGroup<TrackerHits> {
   std::vector<std::uint8_t> detector;  // TrackerDetector
   std::vector<std::uint8_t> layer;     // PXD 0-1, SVD 0-3, CDC 0-55
   std::vector<float> x, y, z;          // cm; CDC: the wire's point at z = 0
@@ -58,15 +65,10 @@ struct TrackerHits : Offsets {
   std::vector<std::int32_t> track_id;  // MC truth link, -1 for noise
 
   std::uint64_t size() const { return detector.size(); }
-  void close_event() { event_offsets.push_back(size()); }
-  template <class F>
-  void for_each_column(F&& f) const { visit(*this, f); }
-  template <class F>
-  void for_each_column(F&& f) { visit(*this, f); }
 
- private:
+  // The columns, in file order (ColumnGroup builds for_each_column from this).
   template <class Self, class F>
-  static void visit(Self& s, F& f) {
+  static void columns(Self& s, F& f) {
     f("detector", s.detector), f("layer", s.layer), f("x", s.x), f("y", s.y), f("z", s.z), f("wire", s.wire),
         f("drift_length", s.drift_length), f("sigma_rphi", s.sigma_rphi), f("sigma_z", s.sigma_z),
         f("track_id", s.track_id);
@@ -74,22 +76,17 @@ struct TrackerHits : Offsets {
 };
 
 /// /mc/particles: generator truth with production vertices and mother links.
-struct McParticles : Offsets {
+struct McParticles : ColumnGroup<McParticles> {
   std::vector<std::int32_t> pdg;
   std::vector<float> px, py, pz, e;  // GeV
   std::vector<float> vx, vy, vz;     // cm
   std::vector<std::int32_t> mother;  // index inside the event, -1 for primaries
 
   std::uint64_t size() const { return pdg.size(); }
-  void close_event() { event_offsets.push_back(size()); }
-  template <class F>
-  void for_each_column(F&& f) const { visit(*this, f); }
-  template <class F>
-  void for_each_column(F&& f) { visit(*this, f); }
 
- private:
+  // The columns, in file order (ColumnGroup builds for_each_column from this).
   template <class Self, class F>
-  static void visit(Self& s, F& f) {
+  static void columns(Self& s, F& f) {
     f("pdg", s.pdg), f("px", s.px), f("py", s.py), f("pz", s.pz), f("e", s.e), f("vx", s.vx), f("vy", s.vy),
         f("vz", s.vz), f("mother", s.mother);
   }

@@ -54,7 +54,7 @@ struct FitOptions {
 };
 
 /// The /tracks group.
-struct Tracks : Offsets {
+struct Tracks : ColumnGroup<Tracks> {
   std::vector<float> d0, phi0, omega, z0, tan_lambda;  // perigee [cm, rad, 1/cm, cm, -]
   std::vector<float> cov[15];                          // packed upper triangle, row-major
   std::vector<std::int32_t> charge;
@@ -66,15 +66,10 @@ struct Tracks : Offsets {
 
   std::uint64_t size() const { return status.size(); }
   void resize(std::size_t n);
-  void close_event() { event_offsets.push_back(size()); }
-  template <class F>
-  void for_each_column(F&& f) const { visit(*this, f); }
-  template <class F>
-  void for_each_column(F&& f) { visit(*this, f); }
 
- private:
+  // The columns, in file order (ColumnGroup builds for_each_column from this).
   template <class Self, class F>
-  static void visit(Self& s, F& f) {
+  static void columns(Self& s, F& f) {
     static const char* cov_names[15] = {"cov00", "cov01", "cov02", "cov03", "cov04", "cov11", "cov12", "cov13",
                                         "cov14", "cov22", "cov23", "cov24", "cov33", "cov34", "cov44"};
     f("d0", s.d0), f("phi0", s.phi0), f("omega", s.omega), f("z0", s.z0), f("tan_lambda", s.tan_lambda);

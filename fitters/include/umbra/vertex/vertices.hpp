@@ -41,7 +41,7 @@ struct VerticesView {
   }
 };
 
-struct Vertices : Offsets {
+struct Vertices : ColumnGroup<Vertices> {
   std::vector<std::int32_t> track_pos, track_neg;
 #define UMBRA_X(n) std::vector<float> n;
   UMBRA_VERTEX_FLOAT_COLUMNS(UMBRA_X)
@@ -51,14 +51,10 @@ struct Vertices : Offsets {
   void resize(std::uint64_t n) {
     for_each_column([n](const char*, auto& c) { c.resize(n); });
   }
-  template <class F>
-  void for_each_column(F&& f) const { visit(*this, f); }
-  template <class F>
-  void for_each_column(F&& f) { visit(*this, f); }
 
- private:
+  // The columns, in file order (ColumnGroup builds for_each_column from this).
   template <class Self, class F>
-  static void visit(Self& s, F& f) {
+  static void columns(Self& s, F& f) {
     f("track_pos", s.track_pos), f("track_neg", s.track_neg);
 #define UMBRA_X(n) f(#n, s.n);
     UMBRA_VERTEX_FLOAT_COLUMNS(UMBRA_X)
