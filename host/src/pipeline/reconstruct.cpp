@@ -64,6 +64,12 @@ ReconstructSummary reconstruct(const std::string& input, const std::string& outp
   if (!steps.any()) throw InputError("nothing to reconstruct: no /ecl/digits, /tracker/hits or /tracks group", {input});
   const bool copy_tracks = steps.vertices && !steps.tracks;  // vertices from the file's /tracks
 
+  // Tracks fitted here with material: the vertex fit takes the material inside each vertex out of
+  // them (vertex/inner_material.hpp). Tracks read from a file keep their covariances as they are.
+  vertex::Options vertex_options = o.vertex;
+  if (steps.tracks && o.fit.material && vertex_options.track_material.n == 0)
+    vertex_options.track_material = vertex::track_material(tracker::belle2_tracker(), o.fit.hypothesis);
+
   io::EventFileWriter writer(output);
   ReconstructSummary s;
   s.steps = steps;
@@ -95,7 +101,7 @@ ReconstructSummary reconstruct(const std::string& input, const std::string& outp
     if (steps.vertices) {
       if (tracks.n_events() != batch.n_events())  // an empty fit result of an empty batch has no offsets
         tracks.event_offsets.assign(batch.n_events() + 1, 0);
-      const vertex::Result r = backend.vertices(tracks, o.vertex);
+      const vertex::Result r = backend.vertices(tracks, vertex_options);
       writer.append_group(group::vertices, r.vertices);
       s.n_vertices += r.vertices.size();
       line += (line.empty() ? "" : "; ") + r.summary.brief();

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "umbra/core/units.hpp"
+#include "umbra/vertex/inner_material.hpp"
 #include "umbra/vertex/vertex_fit.hpp"
 
 namespace umbra::vertex {
@@ -47,6 +48,11 @@ struct Options {
   MassWindow gamma{true, 0.0, 0.1};       // e e
   double b_field = constants::b_field;    // T, along +z
   FitSettings fit;
+  // The material the track fit applied inside each track's first hit; the part inside the vertex
+  // radius is taken out of the track covariances and the vertex refitted (inner_material.hpp).
+  // Empty by default (tracks without that material); set it for Kalman-fitted tracks with
+  // `track_material(geometry, FitOptions::hypothesis)` when FitOptions::material is on.
+  TrackMaterial track_material;
 
   /// The V0 defaults without mass windows: any displaced two-track vertex.
   static Options displaced() {

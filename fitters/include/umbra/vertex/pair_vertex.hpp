@@ -42,6 +42,26 @@ UMBRA_HD inline bool better(const VertexFitResult& a, const VertexFitResult& b, 
   return hypot(a.v[0] - o.beam_spot[0], a.v[1] - o.beam_spot[1]) < hypot(b.v[0] - o.beam_spot[0], b.v[1] - o.beam_spot[1]);
 }
 
+/// Refits f with the tracks less the material inside the fitted vertex radius (inner_material.hpp), until the set of cylinders inside stops changing (at most 3 refits;
+/// a failed refit keeps the previous result).
+UMBRA_HD inline void refit_without_inner_material(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
+                                                  VertexFitResult& f) {
+  const TrackMaterial& m = o.track_material;
+  int n_inside = 0;
+  for (int k = 0; k < 3 && m.n > 0; ++k) {
+    const int n = cylinders_inside(m, hypot(f.v[0], f.v[1]));  // cylinders are centred on the z axis
+    if (n == n_inside) return;
+    n_inside = n;
+    Vec<5> pc[2];
+    Mat<5, 5> Vc[2];
+    for (int i = 0; i < 2; ++i) remove_inner_material(p[i], V[i], m, n, o.b_field, pc[i], Vc[i]);
+    const double phi[2] = {f.q[0].phi, f.q[1].phi};
+    const VertexFitResult g = fit_vertex(pc, Vc, f.v, phi, o.fit);
+    if (g.status != FitStatus::ok) return;
+    f = g;
+  }
+}
+
 /// Fits the vertex of tracks (p, V). Returns accepted when `best` holds a converged fit (the
 /// post-fit selection is the caller's), otherwise the reason there is none.
 UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
@@ -67,9 +87,10 @@ UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[
     if (o.max_start_chi2 > 0 && start_chi2(p, V, s) > o.max_start_chi2) continue;
     consistent = true;
     const double start[3] = {s.x, s.y, s.z}, phi[2] = {s.phi1, s.phi2};
-    const VertexFitResult f = fit_vertex(p, V, start, phi, o.fit);
+    VertexFitResult f = fit_vertex(p, V, start, phi, o.fit);
     if (f.status == FitStatus::bad_covariance) return PairStatus::bad_covariance;
     if (f.status != FitStatus::ok) continue;
+    refit_without_inner_material(p, V, o, f);
     const bool good = plausible(p, f, o);
     if (!have || (good && !have_good) || (good == have_good && better(f, best, o))) best = f, have_good = good;
     have = true;
