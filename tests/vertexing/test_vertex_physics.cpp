@@ -114,7 +114,7 @@ void scalar_to_mumu(double mass, std::uint64_t seed, double max_mass_sigma) {
   EXPECT_LT(sigma_m, max_mass_sigma * mass);
 }
 
-TEST(VertexPhysics, ScalarToMuMuHalfGeV) { scalar_to_mumu(0.5, 71, 0.01); }  // measured 0.47%
+TEST(VertexPhysics, ScalarToMuMuHalfGeV) { scalar_to_mumu(0.5, 71, 0.01); }  // measured 0.43%
 TEST(VertexPhysics, ScalarToMuMuTwoGeV) { scalar_to_mumu(2.0, 72, 0.01); }    // measured 0.30%
 
 // chi2 -> chi1 e+ e- with m_chi1 = 0.1 GeV and a 40 MeV splitting: e+e- masses below 40 MeV from a
