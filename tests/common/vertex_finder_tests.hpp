@@ -9,6 +9,8 @@
 
 #include "common/vertex_truth.hpp"
 #include "umbra/cpu/vertex_finder.hpp"
+#include "umbra/geometry/tracker_geometry.hpp"
+#include "umbra/vertex/inner_material.hpp"
 #include "umbra/vertex/track_params.hpp"
 
 namespace umbra::test {
@@ -90,26 +92,32 @@ TYPED_TEST_P(VertexFinderTest, DefaultMassWindowsSelectV0s) {
   for (std::uint64_t i = 0; i < r.vertices.size(); ++i) EXPECT_NEAR(r.vertices.mass_pipi[i], 0.4976, 0.03);
 }
 
-// Same rows as the CPU backend, element by element (float outputs of double arithmetic).
+// Same rows as the CPU backend, element by element (float outputs of double arithmetic), without
+// and with the track fit's inner material taken out of the tracks (vertex/inner_material.hpp).
 TYPED_TEST_P(VertexFinderTest, AgreesWithCpuBackend) {
   const auto tracks = scalar_batch(3000, 0.5, 33, nullptr);
-  auto o = vertex::Options::displaced();
-  const auto ref = cpu::find_vertices(vertex::view_tracks(tracks), o);
-  const auto r = TypeParam::run(tracks, o);
-  ASSERT_EQ(r.vertices.event_offsets, ref.vertices.event_offsets);
-  ASSERT_EQ(r.vertices.track_pos, ref.vertices.track_pos);
-  ASSERT_EQ(r.vertices.track_neg, ref.vertices.track_neg);
-  for (int s = 0; s < int(vertex::PairStatus::count); ++s) EXPECT_EQ(r.summary.by_status[s], ref.summary.by_status[s]);
-  int col = 0;
-  ref.vertices.for_each_column([&](const char* name, const auto& a) {
-    int k = 0;
-    r.vertices.for_each_column([&](const char*, const auto& b) {
-      if (k++ != col) return;
-      for (std::size_t i = 0; i < a.size(); ++i)
-        ASSERT_NEAR(double(b[i]), double(a[i]), 1e-4 * (1 + std::fabs(double(a[i])))) << name << " row " << i;
+  for (const bool material : {false, true}) {
+    SCOPED_TRACE(material ? "with track material" : "without track material");
+    auto o = vertex::Options::displaced();
+    if (material) o.track_material = vertex::track_material(tracker::belle2_tracker(), track::Hypothesis::muon);
+    const auto ref = cpu::find_vertices(vertex::view_tracks(tracks), o);
+    const auto r = TypeParam::run(tracks, o);
+    ASSERT_EQ(r.vertices.event_offsets, ref.vertices.event_offsets);
+    ASSERT_EQ(r.vertices.track_pos, ref.vertices.track_pos);
+    ASSERT_EQ(r.vertices.track_neg, ref.vertices.track_neg);
+    for (int s = 0; s < int(vertex::PairStatus::count); ++s)
+      EXPECT_EQ(r.summary.by_status[s], ref.summary.by_status[s]);
+    int col = 0;
+    ref.vertices.for_each_column([&](const char* name, const auto& a) {
+      int k = 0;
+      r.vertices.for_each_column([&](const char*, const auto& b) {
+        if (k++ != col) return;
+        for (std::size_t i = 0; i < a.size(); ++i)
+          ASSERT_NEAR(double(b[i]), double(a[i]), 1e-4 * (1 + std::fabs(double(a[i])))) << name << " row " << i;
+      });
+      ++col;
     });
-    ++col;
-  });
+  }
 }
 
 REGISTER_TYPED_TEST_SUITE_P(VertexFinderTest, FindsDisplacedScalarVertices, DefaultMassWindowsSelectV0s,
