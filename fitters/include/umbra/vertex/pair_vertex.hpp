@@ -47,8 +47,11 @@ UMBRA_HD inline bool better(const VertexFitResult& a, const VertexFitResult& b, 
 UMBRA_HD inline void refit_without_inner_material(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
                                                   VertexFitResult& f) {
   const TrackMaterial& m = o.track_material;
+  // Smaller track covariances only raise the chi2 at every vertex (the curvature change is
+  // negligible here), so a fit already over the chi2 cut stays rejected: not refitted.
+  if (m.n == 0 || !(f.chi2 <= o.max_chi2)) return;
   int n_inside = 0;
-  for (int k = 0; k < 3 && m.n > 0; ++k) {
+  for (int k = 0; k < 3; ++k) {
     const int n = cylinders_inside(m, hypot(f.v[0], f.v[1]));  // cylinders are centred on the z axis
     if (n == n_inside) return;
     n_inside = n;
