@@ -16,6 +16,7 @@
 #include "umbra/cpu/vertex_finder.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
 #include "umbra/track/tracks.hpp"
+#include "umbra/vertex/inner_material.hpp"
 #include "umbra/vertex/vertices.hpp"
 #ifdef UMBRA_WITH_CUDA
 #include "umbra/cuda/ecl_clustering.hpp"
@@ -67,9 +68,14 @@ nb::tuple fit_tracks(const TrackerHits& hits, const std::string& backend, const 
   return nb::make_tuple(tracks, array_view(weights, owner), d);
 }
 
-nb::tuple find_vertices(const track::Tracks& tracks, const std::string& backend, bool displaced_only) {
+// material_hypothesis: the mass hypothesis of a track fit run with material ("" when the tracks were
+// fitted without): the vertex fit then takes that material inside the vertex radius back out.
+nb::tuple find_vertices(const track::Tracks& tracks, const std::string& backend, bool displaced_only,
+                        const std::string& material_hypothesis) {
   const Backend b = parse_backend(backend);
-  const vertex::Options o = displaced_only ? vertex::Options::displaced() : vertex::Options{};
+  vertex::Options o = displaced_only ? vertex::Options::displaced() : vertex::Options{};
+  if (!material_hypothesis.empty())
+    o.track_material = vertex::track_material(tracker::belle2_tracker(), parse_hypothesis(material_hypothesis));
   auto r = std::make_unique<vertex::Result>();
   {
     nb::gil_scoped_release release;
@@ -146,7 +152,7 @@ void bind_reco(nb::module_& m) {
   m.def("_fit_tracks", &fit_tracks, nb::arg("hits"), nb::arg("backend") = "cpu", nb::arg("hypothesis") = "pion",
         nb::arg("min_hits") = 5, nb::arg("material") = true);
   m.def("_find_vertices", &find_vertices, nb::arg("tracks"), nb::arg("backend") = "cpu",
-        nb::arg("displaced_only") = false);
+        nb::arg("displaced_only") = false, nb::arg("material_hypothesis") = "");
 }
 
 }  // namespace umbra::python

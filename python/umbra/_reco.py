@@ -53,7 +53,9 @@ def reconstruct(events, *, showers=True, tracks=True, vertices=True, backend="cp
         r.tracks, r.hit_weight, r.summary["tracks"] = _fit_tracks(events.hits, backend, hypothesis, min_hits,
                                                                   material)
     if vertices:
-        r.vertices, r.summary["vertices"] = _find_vertices(r.tracks, backend, displaced_only)
+        # The vertex fit takes the fit's material inside the vertex radius back out of the tracks.
+        r.vertices, r.summary["vertices"] = _find_vertices(r.tracks, backend, displaced_only,
+                                                           hypothesis if material else "")
     if output is not None:
         r.write(output)
     return r
