@@ -49,6 +49,13 @@ void concatenate(Group& into, const Group& from) {
     into.event_offsets.push_back(base + *it);
 }
 
+struct ChunkResult {
+  EventBatch batch;
+  std::uint64_t failures = 0, overflows = 0;
+};
+
+}  // namespace
+
 void append_mc(const GenEvent& g, McParticles& mc) {
   for (int i = 0; i < g.n; ++i) {
     const GenParticle& p = g.part[i];
@@ -60,13 +67,6 @@ void append_mc(const GenEvent& g, McParticles& mc) {
   }
   mc.close_event();
 }
-
-struct ChunkResult {
-  EventBatch batch;
-  std::uint64_t failures = 0, overflows = 0;
-};
-
-}  // namespace
 
 std::string SimulationSummary::brief() const {
   std::ostringstream s;

@@ -15,6 +15,7 @@
 #include "umbra/geometry/tracker_geometry.hpp"
 #include "umbra/sim/gen_event.hpp"
 #include "umbra/sim/particle_data.hpp"
+#include "umbra/sim/simulate.hpp"
 #include "umbra/track/tracks.hpp"
 
 namespace umbra::test {
@@ -32,19 +33,6 @@ struct DisplacedSample {
   int used_cdc(std::int64_t row) const { return row < 0 ? 0 : tracks.n_cdc[std::uint64_t(row)]; }
 };
 
-namespace detail {
-inline void append_gen_event(const sim::GenEvent& g, McParticles& mc) {
-  for (int i = 0; i < g.n; ++i) {
-    const sim::GenParticle& p = g.part[i];
-    mc.pdg.push_back(p.pdg);
-    mc.px.push_back(float(p.p.px)), mc.py.push_back(float(p.p.py)), mc.pz.push_back(float(p.p.pz));
-    mc.e.push_back(float(p.p.e));
-    mc.vx.push_back(float(p.vx)), mc.vy.push_back(float(p.vy)), mc.vz.push_back(float(p.vz));
-    mc.mother.push_back(p.mother);
-  }
-  mc.close_event();
-}
-}  // namespace detail
 
 /// `n` events of generator `gen` (which must make `parent_pdg` prompt, e.g. with ctau = 0, when
 /// r_max > 0); the parent's daughters are moved to transverse radius U(r_min, r_max) along its
@@ -74,7 +62,7 @@ DisplacedSample simulate_displaced(const Gen& gen, int parent_pdg, int n, std::u
         v[0] = d.vx, v[1] = d.vy, v[2] = d.vz;
       }
     }
-    detail::append_gen_event(g, s.mc);
+    sim::append_mc(g, s.mc);
     s.pos.push_back(pos), s.neg.push_back(neg);
     s.truth.insert(s.truth.end(), {v[0], v[1], v[2]});
   }

@@ -9,6 +9,7 @@
 
 #include "umbra/core/event_data.hpp"
 #include "umbra/core/units.hpp"
+#include "umbra/sim/gen_event.hpp"
 #include "umbra/sim/ecl_response.hpp"
 #include "umbra/sim/tracker_response.hpp"
 
@@ -51,6 +52,9 @@ const std::vector<std::string>& process_names();
 
 /// Cross-section [pb] of the process with these options, 0 for the gun.
 double cross_section_pb(const SimulationOptions&);
+
+/// Appends a generated event's particles to `mc` as one event (closes it).
+void append_mc(const GenEvent& g, McParticles& mc);
 
 struct SimulationSummary {
   std::uint64_t n_events = 0, n_particles = 0, n_digits = 0, n_hits = 0;
