@@ -18,10 +18,8 @@ using namespace umbra::scan;
 namespace {
 
 Spectrum toy_spectrum(std::uint64_t seed) {
-  test::ToyBackground bg;
-  bg.lo = 0.3, bg.hi = 2.2, bg.expected = 30000;
   Spectrum s;
-  s.m2_gg = test::make_toy(bg, CrystalBallShape{1.0, 0.02, 1.0, 3.0}, 150, seed, 0);
+  s.m2_gg = test::standard_toy_values(seed, 150);
   return s;
 }
 

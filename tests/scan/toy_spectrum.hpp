@@ -74,4 +74,12 @@ inline std::vector<double> asimov_counts(const ToyBackground& bg, const CrystalB
   return c;
 }
 
+/// The scan tests' standard M^2_gg values: 30,000 background events on [0.3, 2.2] GeV^2 plus
+/// `signal` events of a Crystal Ball at 1 GeV^2 (sigma 0.02 GeV^2).
+inline std::vector<double> standard_toy_values(std::uint64_t seed, int signal) {
+  ToyBackground bg;
+  bg.lo = 0.3, bg.hi = 2.2, bg.expected = 30000;
+  return make_toy(bg, CrystalBallShape{1.0, 0.02, 1.0, 3.0}, signal, seed, 0);
+}
+
 }  // namespace umbra::scan::test
