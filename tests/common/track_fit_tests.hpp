@@ -146,31 +146,50 @@ TYPED_TEST_P(TrackFitTest, MomentumAndImpactParameterResolution) {
   }
 }
 
-// Isolated tracks (no material, no noise): the chosen side of >= 98% of the CDC drift distances
-// is the true one.
-TYPED_TEST_P(TrackFitTest, LeftRightResolved) {
-  const auto geo = tracker::belle2_tracker();
+// Isolated muons (no material, no noise) for the left/right tests.
+struct IsolatedMuons {
+  tracker::TrackerGeometry geo = tracker::belle2_tracker();
+  McParticles mc;
+  TrackerHits hits;
+};
+
+inline IsolatedMuons isolated_muons(int n, std::uint64_t seed) {
+  IsolatedMuons s;
   sim::TrackerResponseOptions so;
   so.material = false;
   so.noise_hits_per_event = 0;
-  const McParticles mc = muon_gun(1000, 0.3, 3.0, 40.0, 130.0, 51);
-  const TrackerHits h = simulate_hits(geo, mc, so, 52);
-  track::FitOptions o;
-  o.material = false;
-  const auto r = TypeParam::run(geo, h, o);
+  s.mc = muon_gun(n, 0.3, 3.0, 40.0, 130.0, seed);
+  s.hits = simulate_hits(s.geo, s.mc, so, seed + 1);
+  return s;
+}
+
+// The fraction of CDC hits whose fitted side is the true one; *n_cdc receives their number.
+inline double left_right_correct(const IsolatedMuons& s, const track::FitResult& r, std::uint64_t* n_cdc) {
+  const TrackerHits& h = s.hits;
   std::uint64_t n = 0, right = 0;
   for (std::uint64_t e = 0; e < h.n_events(); ++e) {
     double p[5];
-    truth_helix(mc, e, geo.b_field, p);
+    truth_helix(s.mc, e, s.geo.b_field, p);
     for (std::uint64_t i = h.begin(e); i < h.end(e); ++i) {
       if (h.detector[i] != 3) continue;
-      const double d = true_signed_drift(geo, p, track::Point3{}, h.layer[i], h.wire[i]);
+      const double d = true_signed_drift(s.geo, p, track::Point3{}, h.layer[i], h.wire[i]);
       ++n;
       right += (d >= 0 ? 1 : -1) == r.hit_sign[i];
     }
   }
-  std::printf("left/right correct on %.4f of %llu CDC hits\n", double(right) / n, (unsigned long long)n);
-  EXPECT_GE(double(right) / n, 0.98);
+  *n_cdc = n;
+  return double(right) / double(n);
+}
+
+// Isolated tracks: the chosen side of >= 98% of the CDC drift distances is the true one.
+TYPED_TEST_P(TrackFitTest, LeftRightResolved) {
+  const IsolatedMuons s = isolated_muons(1000, 51);
+  track::FitOptions o;
+  o.material = false;
+  std::uint64_t n = 0;
+  const double correct = left_right_correct(s, TypeParam::run(s.geo, s.hits, o), &n);
+  std::printf("left/right correct on %.4f of %llu CDC hits\n", correct, (unsigned long long)n);
+  EXPECT_GE(correct, 0.98);
 }
 
 // A track with 4 hits and one with a NaN position fail with their status; the rest are fitted.
