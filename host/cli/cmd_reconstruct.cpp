@@ -15,7 +15,6 @@
 #include "umbra/core/error.hpp"
 #include "umbra/core/units.hpp"
 #include "umbra/cpu/for_each.hpp"
-#include "umbra/io/event_file.hpp"
 #include "umbra/pipeline/reconstruct.hpp"
 #ifdef UMBRA_WITH_CUDA
 #include "umbra/cuda/ecl_clustering.hpp"
@@ -51,9 +50,8 @@ void run(const Args& a) {
     }
   if (input.empty()) throw OptionsError("reconstruct: no input file (umbra reconstruct in.h5 -o out.h5)");
 
-  pipeline::Steps want;
-  want.ecl = !a.ecl.empty(), want.tracks = !a.tracks.empty(), want.vertices = a.vertices;
-  const bool every = a.all || !want.any();
+  pipeline::Steps want;  // none: every step the file allows (pipeline::resolve_steps)
+  if (!a.all) want.ecl = !a.ecl.empty(), want.tracks = !a.tracks.empty(), want.vertices = a.vertices;
 
   pipeline::ReconstructOptions o;
   o.batch = a.batch, o.quiet = a.quiet;
@@ -82,13 +80,7 @@ void run(const Args& a) {
 #else
   if (a.backend == "cuda") throw OptionsError("reconstruct: this build has no CUDA backend");
 #endif
-  {
-    const io::EventFileReader reader(input);
-    want = every ? pipeline::available_steps(reader) : pipeline::resolve_steps(reader, want);
-    if (!want.any())
-      throw InputError("nothing to reconstruct: no /ecl/digits, /tracker/hits or /tracks group", {input});
-    o.progress = progress_bar("reconstruct", "events", a.quiet);
-  }
+  o.progress = progress_bar("reconstruct", "events", a.quiet);
   const pipeline::ReconstructSummary s = pipeline::reconstruct(input, a.output, want, o, backend);
   std::string what;
   if (s.steps.ecl) what += ", " + std::to_string(s.n_showers) + " showers";

@@ -41,6 +41,7 @@ Steps available_steps(const io::EventFileReader& r) {
 }
 
 Steps resolve_steps(const io::EventFileReader& r, Steps want) {
+  if (!want.any()) return available_steps(r);
   if (want.ecl && !r.has_group(io::group::ecl_digits))
     throw InputError("no /ecl/digits group to cluster", {r.path(), io::group::ecl_digits});
   if (want.tracks && !r.has_group(io::group::tracker_hits))

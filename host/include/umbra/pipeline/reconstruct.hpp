@@ -56,13 +56,14 @@ struct ReconstructSummary {
 /// vertices from /tracks or from the tracks fitted from /tracker/hits.
 Steps available_steps(const io::EventFileReader& reader);
 
-/// Completes a request against the file: vertices without a /tracks group need the track fit;
-/// a requested step whose input group is absent throws InputError naming the group.
+/// Completes a request against the file: no step requested means available_steps; vertices
+/// without a /tracks group need the track fit; a requested step whose input group is absent throws
+/// InputError naming the group.
 Steps resolve_steps(const io::EventFileReader& reader, Steps requested);
 
-/// Reads `input`, runs `steps` (resolved with resolve_steps) and writes `output`: the standard
-/// input groups, a /tracks group read from the input when vertices are found without refitting,
-/// and the outputs. Throws umbra::Error subclasses on bad options or input.
+/// Reads `input`, runs `steps` (resolved with resolve_steps; none: every step the file allows) and
+/// writes `output`: the standard input groups, a /tracks group read from the input when vertices
+/// are found without refitting, and the outputs. Throws umbra::Error subclasses on bad options or input.
 ReconstructSummary reconstruct(const std::string& input, const std::string& output, Steps steps,
                                const ReconstructOptions& options, const Backend& backend);
 
