@@ -35,8 +35,7 @@ std::string AlpSearchOptions::validate() const {
 std::string AlpSearchResult::brief() const {
   std::ostringstream s;
   s << "alp search: " << candidates.size() << " candidates";
-  for (const auto& p : processes)
-  {
+  for (const auto& p : processes) {
     s << "\n  " << p.process << ": sigma " << p.cross_section_pb << " pb, generated " << p.generated << ", selected "
       << p.selected_events << " events (" << p.candidates << " candidates)";
     if (p.fitted_events)

@@ -228,13 +228,9 @@ struct EventFileReader::Impl {
     if (length_of(d.get()) < begin + count) fail("shorter than its group's offsets", ds);
     out.resize(count);
     if (count == 0) return;
-    if constexpr (!std::is_integral_v<T>) {
-      read_raw(d.get(), ds, begin, count, out.data());
-    } else if (has_type<T>(d.get())) {
-      read_raw(d.get(), ds, begin, count, out.data());
-    } else {
-      read_widened(d.get(), ds, begin, count, out);
-    }
+    if constexpr (std::is_integral_v<T>)
+      if (!has_type<T>(d.get())) return read_widened(d.get(), ds, begin, count, out);
+    read_raw(d.get(), ds, begin, count, out.data());
   }
 
   template <class T>
