@@ -410,9 +410,8 @@ void global_significance(ScanResult& r, double c0) {
     prev_q = q;
     if (zz > r.max_significance) r.max_significance = zz, r.mass_at_max = r.mass[m];
   }
-  const double c = r.max_significance * r.max_significance;
   r.p_local = normal_sf(r.max_significance);
-  r.p_global = std::min(1.0, r.p_local + r.upcrossings * std::exp(-(c - c0) / 2));
+  r.p_global = gross_vitells_p(r.max_significance, r.upcrossings, c0);
   r.z_global = r.p_global < 0.5 ? -normal_quantile(r.p_global) : 0.0;
 }
 

@@ -43,11 +43,6 @@ Spectrum BackgroundModel::draw(std::uint64_t seed, std::uint64_t toy) const {
   return s;
 }
 
-double gross_vitells_p(double z, double mean_upcrossings, double c0) {
-  const double c = z > 0 ? z * z : 0.0;
-  return std::min(1.0, normal_sf(z) + mean_upcrossings * std::exp(-(c - c0) / 2));
-}
-
 ToyGlobal global_significance_toys(double observed_max_z, int n_toys, const std::function<Spectrum(int)>& make_toy,
                                    const SignalTable& table, const ScanOptions& opt, const ScanFn& scan) {
   ToyGlobal g;

@@ -53,6 +53,14 @@ UMBRA_HD inline double qtilde_z(double q, double mu, double sigma_a) {
   return q <= r * r ? sqrt(q) : (q + r * r) / (2 * r);
 }
 
+/// Gross-Vitells: the global p-value of a largest local significance z, given the mean number of
+/// upcrossings <N(c0)> of the reference level c0 (in q = Z^2): p_local + <N> exp(-(z^2 - c0)/2).
+UMBRA_HD inline double gross_vitells_p(double z, double mean_upcrossings, double c0) {
+  const double c = z > 0 ? z * z : 0.0;
+  const double p = normal_sf(z) + mean_upcrossings * exp(-(c - c0) / 2);
+  return p < 1 ? p : 1.0;
+}
+
 /// Whether the S+B fit's curvature error of the yield can be used: finite and not collapsed far
 /// below the Asimov sigma (it does collapse when the minimum sits on the positivity boundary of a
 /// sparse window, where the continued likelihood is steep). Shared by both scan engines.

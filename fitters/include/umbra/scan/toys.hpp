@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "umbra/scan/scan.hpp"
+#include "umbra/scan/statistics.hpp"  // gross_vitells_p, to compare toys with
 
 namespace umbra::scan {
 
@@ -34,7 +35,5 @@ using ScanFn = std::function<ScanResult(const Spectrum&, const SignalTable&, con
 ToyGlobal global_significance_toys(double observed_max_z, int n_toys, const std::function<Spectrum(int)>& make_toy,
                                    const SignalTable& table, const ScanOptions& opt, const ScanFn& scan);
 
-/// Gross-Vitells' global p-value for a largest local significance z given <N(c0)>.
-double gross_vitells_p(double z, double mean_upcrossings, double c0);
 
 }  // namespace umbra::scan
