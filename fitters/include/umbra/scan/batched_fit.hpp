@@ -115,95 +115,178 @@ UMBRA_HD inline EdgeValues edge_values(const CbPrepared& c, double x, bool secon
 }
 }  // namespace detail
 
-/// One pass over the bins at parameters p (model.hpp layout). The expected counts are those of
-/// expected_counts() term by term; the derivatives of the signal fraction f_i = dG_i / I with
-/// respect to sigma follow from G's analytic primitive, so the Hessian needs no numerics.
-/// `signal`: false skips the Crystal Ball entirely (B-only fits: yield fixed at 0, its and the
-/// nuisances' derivatives unused); `res_free`: false skips the sigma second derivatives.
-template <class Team>
-UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
-                       const Team& team, bool signal = true, bool res_free = true) {
-  using detail::hidx;
-  const int nb = v.n_bins, np = v.n_params(), nk = v.order + 1;
-  const bool derivs = what != eval_value, second = what == eval_hessian && signal && res_free;
-  const CrystalBallShape s = shape_at(v, p[p_theta_res]);
-  CbPrepared cp;
-  WindowNorm w{0, 0, 1, 0};
-  if (signal) cp = cb_prepare(s), w = cb_window(cp, v.lo(), v.hi());
-  const double I = w.integral, dI = w.d_integral_dsigma;
-  double d2I = 0;
-  if (second)
-    d2I = detail::edge_values(cp, v.hi(), true).d2 - detail::edge_values(cp, v.lo(), true).d2;
-  const double kappa = 1 + v.eff_rel_unc * p[p_theta_eff];
-  const double n_sig = p[p_yield];
-  const double scale = 1 + v.sigma_rel_unc * p[p_theta_res];
-  const double dsig = scale < min_sigma_scale ? 0.0 : v.shape.sigma * v.sigma_rel_unc;
+namespace detail {
+/// The sums of one pass over the bins, in terms of the per-bin features u = (f, df, B_0..B_order)
+/// (signal) or u = (B_0..B_order) (no signal). nu_i depends on the signal parameters only through
+/// the bin's signal fraction f_i and its sigma-derivative df_i, so the Jacobian is J = A u with a
+/// matrix A that is constant over the bins, and J^T C J = A (sum_i c_i u_i u_i^T) A^T: per bin
+/// F (F + 1) / 2 products over F <= np - 1 features (fixed parameters and symmetry cost nothing)
+/// instead of the full np x np outer product; A is applied once per pass (evaluate).
+template <int F>
+struct FeatureSums {
+  double nll = 0, swd2f = 0;   // sum_i t_i; sum_i t'_i d^2 f_i / dsigma^2
+  double gu[F], hu[F * (F + 1) / 2];  // sum_i t'_i u_i; sum_i c_i u_i u_i^T (packed upper triangle)
+};
 
-  double nll = 0, g[np_max], h[nh_max];
-  for (int a = 0; a < np; ++a) g[a] = 0;
-  for (int a = 0; a < nh_max; ++a) h[a] = 0;
-  const int b0 = int((long long)nb * team.lane() / team.size());
-  const int b1 = int((long long)nb * (team.lane() + 1) / team.size());
-  detail::EdgeValues prev{0, 0, 0}, cur{0, 0, 0};
-  if (signal) prev = detail::edge_values(cp, v.edges[b0], second);
+/// The bin loop over [b0, b1) with the feature count fixed at compile time (NK background
+/// coefficients; SIG: f and df come first), so the accumulators live in registers.
+template <int NK, bool SIG>
+UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const double* p, int what, bool second,
+                              const CbPrepared& cp, double I, double dI, double d2I, double amp, int b0, int b1,
+                              FeatureSums<NK + (SIG ? 2 : 0)>& s) {
+  constexpr int F = NK + (SIG ? 2 : 0), off = SIG ? 2 : 0;
+  const int nb = v.n_bins;
+  const bool derivs = what != eval_value, hess = what == eval_hessian;
+  const double sigma = cp.s.sigma;
+  double nll = 0, swd2f = 0, gu[F], hu[F * (F + 1) / 2];
+  for (int m = 0; m < F; ++m) gu[m] = 0;
+  for (int m = 0; m < F * (F + 1) / 2; ++m) hu[m] = 0;
+  EdgeValues prev{0, 0, 0}, cur{0, 0, 0};
+  if (SIG) prev = edge_values(cp, v.edges[b0], second);
   for (int i = b0; i < b1; ++i) {
-    if (signal) cur = detail::edge_values(cp, v.edges[i + 1], second);
-    const double dg = cur.prim - prev.prim;
-    const double f = dg / I;
+    double u[F];
     double bkg = 0;
-    for (int k = 0; k < nk; ++k) bkg += p[p_background + k] * v.basis_integrals[k * nb + i];
-    const double nu = n_sig * kappa * f + bkg;
+    for (int k = 0; k < NK; ++k) {
+      u[off + k] = v.basis_integrals[k * nb + i];
+      bkg += p[p_background + k] * u[off + k];
+    }
+    double nu = bkg, dg = 0, ddg = 0;
+    if (SIG) {
+      cur = edge_values(cp, v.edges[i + 1], second);
+      dg = cur.prim - prev.prim;
+      ddg = -(cur.gt - prev.gt) / sigma;
+      u[0] = dg / I;
+      u[1] = (ddg * I - dg * dI) / (I * I);
+      nu += amp * u[0];
+    }
     const double n = d.at(v, i);
     const BinTerm bt = bin_term(n, nu);  // continued below a floor: defined for every nu
     nll += bt.t;
     if (derivs) {
-      const double ddg = -(cur.gt - prev.gt) / s.sigma;
-      const double df = (ddg * I - dg * dI) / (I * I);
-      double jac[np_max];
-      jac[p_yield] = kappa * f;
-      jac[p_theta_eff] = n_sig * v.eff_rel_unc * f;
-      jac[p_theta_res] = n_sig * kappa * df * dsig;
-      for (int k = 0; k < nk; ++k) jac[p_background + k] = v.basis_integrals[k * nb + i];
-      const double wgt = bt.d1;
-      for (int a = 0; a < np; ++a) g[a] += wgt * jac[a];
       double c;
-      if (what == eval_hessian) {
-        c = bt.d2;  // d^2/dnu^2 of the bin's NLL
-        // Second derivatives of nu (non-zero only among N, theta_eff, theta_res).
-        if (signal) {  // else the yield is fixed at 0 and these entries are unused
-          h[hidx(p_yield, p_theta_eff)] += wgt * v.eff_rel_unc * f;
-          h[hidx(p_yield, p_theta_res)] += wgt * kappa * df * dsig;
-          h[hidx(p_theta_eff, p_theta_res)] += wgt * n_sig * v.eff_rel_unc * df * dsig;
-        }
-        if (second) {
-          const double d2dg = cur.d2 - prev.d2;
-          const double d2f =
-              d2dg / I - 2 * ddg * dI / (I * I) - dg * d2I / (I * I) + 2 * dg * dI * dI / (I * I * I);
-          h[hidx(p_theta_res, p_theta_res)] += wgt * n_sig * kappa * d2f * dsig * dsig;
-        }
+      if (hess) {
+        c = bt.d2;
       } else {
         double dr = 0;
         deviance_residual(n, nu, &dr);
         c = dr * dr;
       }
-      for (int a = 0; a < np; ++a) {
-        const double ca = c * jac[a];
-        for (int b = a; b < np; ++b) h[hidx(a, b)] += ca * jac[b];
+      const double wgt = bt.d1;
+      int idx = 0;
+      for (int m = 0; m < F; ++m) {
+        gu[m] += wgt * u[m];
+        const double cm = c * u[m];
+        for (int l = m; l < F; ++l) hu[idx++] += cm * u[l];
+      }
+      if (SIG && second) {
+        const double d2dg = cur.d2 - prev.d2;
+        const double d2f = d2dg / I - 2 * ddg * dI / (I * I) - dg * d2I / (I * I) + 2 * dg * dI * dI / (I * I * I);
+        swd2f += wgt * d2f;
       }
     }
-    prev = cur;
+    if (SIG) prev = cur;
   }
+  s.nll = nll, s.swd2f = swd2f;
+  for (int m = 0; m < F; ++m) s.gu[m] = gu[m];
+  for (int m = 0; m < F * (F + 1) / 2; ++m) s.hu[m] = hu[m];
+}
+
+/// Packed index of (m, l), m <= l, in an F x F upper triangle.
+UMBRA_HD inline int fidx(int f, int m, int l) { return m * f - m * (m - 1) / 2 + (l - m); }
+
+/// One pass with NK background coefficients: team-reduced feature sums mapped to parameters.
+template <int NK, bool SIG, class Team>
+UMBRA_HD inline void evaluate_nk(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
+                                 const Team& team, bool res_free) {
+  constexpr int F = NK + (SIG ? 2 : 0), off = SIG ? 2 : 0;
+  const bool derivs = what != eval_value, second = what == eval_hessian && SIG && res_free;
+  CbPrepared cp;
+  WindowNorm w{0, 0, 1, 0};
+  double d2I = 0;
+  if (SIG) {
+    cp = cb_prepare(shape_at(v, p[p_theta_res]));
+    w = cb_window(cp, v.lo(), v.hi());
+    if (second) d2I = edge_values(cp, v.hi(), true).d2 - edge_values(cp, v.lo(), true).d2;
+  }
+  const double kappa = 1 + v.eff_rel_unc * p[p_theta_eff];
+  const double n_sig = p[p_yield];
+  const double scale = 1 + v.sigma_rel_unc * p[p_theta_res];
+  const double dsig = scale < min_sigma_scale ? 0.0 : v.shape.sigma * v.sigma_rel_unc;
+  const int nb = v.n_bins;
+  const int b0 = int((long long)nb * team.lane() / team.size());
+  const int b1 = int((long long)nb * (team.lane() + 1) / team.size());
+  FeatureSums<F> s;
+  bin_sums<NK, SIG>(v, d, p, what, second, cp, w.integral, w.d_integral_dsigma, d2I, n_sig * kappa, b0, b1, s);
   // Reduce over the team (a fixed butterfly on a warp: every lane gets the same bits).
-  e.nll = team.sum(nll) + 0.5 * (p[p_theta_eff] * p[p_theta_eff] + p[p_theta_res] * p[p_theta_res]);
+  e.nll = team.sum(s.nll) + 0.5 * (p[p_theta_eff] * p[p_theta_eff] + p[p_theta_res] * p[p_theta_res]);
   if (!derivs) return;
-  for (int a = 0; a < np; ++a) e.g[a] = team.sum(g[a]);
-  for (int a = 0; a < np; ++a)
-    for (int b = a; b < np; ++b) e.h[hidx(a, b)] = team.sum(h[hidx(a, b)]);
+  double gu[F], hu[F * (F + 1) / 2];
+  for (int m = 0; m < F; ++m) gu[m] = team.sum(s.gu[m]);
+  for (int m = 0; m < F * (F + 1) / 2; ++m) hu[m] = team.sum(s.hu[m]);
+  const double swd2f = second ? team.sum(s.swd2f) : 0.0;
+  // Parameter a's Jacobian is coef[a] * u[feat[a]]: N -> kappa f, theta_eff -> N eff_unc f,
+  // theta_res -> N kappa dsigma df, c_k -> B_k. Without signal the first three are zero.
+  const int np = v.n_params();
+  int feat[np_max];
+  double coef[np_max];
+  for (int a = 0; a < np; ++a) feat[a] = a < p_background ? 0 : off + (a - p_background), coef[a] = 1;
+  coef[p_yield] = coef[p_theta_eff] = coef[p_theta_res] = 0;
+  if (SIG) {
+    feat[p_theta_res] = 1;
+    coef[p_yield] = kappa, coef[p_theta_eff] = n_sig * v.eff_rel_unc, coef[p_theta_res] = n_sig * kappa * dsig;
+  }
+  for (int a = 0; a < np; ++a) {
+    e.g[a] = coef[a] * gu[feat[a]];
+    for (int b = a; b < np; ++b) {
+      const int m = feat[a] < feat[b] ? feat[a] : feat[b], l = feat[a] < feat[b] ? feat[b] : feat[a];
+      e.h[hidx(a, b)] = coef[a] * coef[b] * hu[fidx(F, m, l)];
+    }
+  }
+  if (SIG && what == eval_hessian) {
+    // Second derivatives of nu (non-zero only among N, theta_eff, theta_res).
+    e.h[hidx(p_yield, p_theta_eff)] += v.eff_rel_unc * gu[0];
+    e.h[hidx(p_yield, p_theta_res)] += kappa * dsig * gu[1];
+    e.h[hidx(p_theta_eff, p_theta_res)] += n_sig * v.eff_rel_unc * dsig * gu[1];
+    if (second) e.h[hidx(p_theta_res, p_theta_res)] += n_sig * kappa * dsig * dsig * swd2f;
+  }
   // Gaussian constraints theta^2/2 (Ceres: residual rows r = theta, so J^T J gains the same 1).
   e.g[p_theta_eff] += p[p_theta_eff];
   e.g[p_theta_res] += p[p_theta_res];
   e.h[hidx(p_theta_eff, p_theta_eff)] += 1;
   e.h[hidx(p_theta_res, p_theta_res)] += 1;
+}
+
+template <bool SIG, class Team>
+UMBRA_HD inline void evaluate_sig(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
+                                  const Team& team, bool res_free) {
+  switch (v.order) {  // orders 0..max_poly_order (polynomial.hpp)
+    case 0: return evaluate_nk<1, SIG>(v, d, p, what, e, team, res_free);
+    case 1: return evaluate_nk<2, SIG>(v, d, p, what, e, team, res_free);
+    case 2: return evaluate_nk<3, SIG>(v, d, p, what, e, team, res_free);
+    case 3: return evaluate_nk<4, SIG>(v, d, p, what, e, team, res_free);
+    case 4: return evaluate_nk<5, SIG>(v, d, p, what, e, team, res_free);
+    case 5: return evaluate_nk<6, SIG>(v, d, p, what, e, team, res_free);
+    case 6: return evaluate_nk<7, SIG>(v, d, p, what, e, team, res_free);
+    default: return evaluate_nk<max_poly_order + 1, SIG>(v, d, p, what, e, team, res_free);
+  }
+}
+static_assert(max_poly_order == 7, "evaluate_sig dispatches orders 0..7");
+}  // namespace detail
+
+/// One pass over the bins at parameters p (model.hpp layout): NLL, and for eval_hessian /
+/// eval_ceres_jtj the gradient and the matrix of every parameter (fixed ones included). The
+/// expected counts are those of expected_counts() term by term; the derivatives of the signal
+/// fraction f_i = dG_i / I with respect to sigma follow from G's analytic primitive, so the
+/// Hessian needs no numerics. `signal`: false skips the Crystal Ball entirely (B-only fits: yield
+/// fixed at 0; the yield's and the nuisances' entries are then zero, except the constraints'
+/// 1 on the diagonal); `res_free`: false skips the sigma second derivative.
+template <class Team>
+UMBRA_HD void evaluate(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
+                       const Team& team, bool signal = true, bool res_free = true) {
+  if (signal)
+    detail::evaluate_sig<true>(v, d, p, what, e, team, res_free);
+  else
+    detail::evaluate_sig<false>(v, d, p, what, e, team, res_free);
 }
 
 /// Fit configuration (FitOptions of the Ceres path, same meaning).
@@ -220,6 +303,9 @@ struct Fit {
   double nll = 0;
   double p[np_max];
   double err_yield = 0;  // sqrt of the yield's variance (Ceres-compatible J^T J inverse)
+  // With the yield's error: how the other parameters' profile minimum moves with the yield,
+  // cov(p, N) / var(N) (zero where not computed) -- the warm start of the fixed-yield fits.
+  double dp_dyield[np_max];
   int status = 2;
   int iterations = 0;
   double deviance = 0;
@@ -264,6 +350,35 @@ struct Attempt {
   int iterations;
 };
 
+/// The last pass of a converging fit, saved: where the full Newton step from the point just
+/// evaluated (undamped, inside the limits) is predicted to lower the NLL by no more than the
+/// function tolerance, the step is taken without evaluating its end point -- the pass that would
+/// only confirm Ceres' |dNLL| <= function_tolerance * NLL. Near a minimum the quadratic model is
+/// exact to third order, so the parameters are at least as close to the minimum as after that
+/// pass; the NLL is the model's prediction (off by far less than the tolerance).
+UMBRA_HD inline bool newton_finish(const Eval& e, const FreeSet& fs, const FitConfig& cfg, Attempt& at) {
+  const int nf = fs.n;
+  double a_mat[np_max * np_max], step[np_max];
+  for (int a = 0; a < nf; ++a) {
+    for (int b = 0; b <= a; ++b) a_mat[a * np_max + b] = hget(e.h, fs.idx[a], fs.idx[b]);
+    step[a] = -e.g[fs.idx[a]];
+  }
+  if (!cholesky(a_mat, nf)) return false;
+  cholesky_solve(a_mat, nf, step);
+  double decrease = 0;  // -g.s - s.H.s/2 = -g.s/2 for the Newton step
+  for (int a = 0; a < nf; ++a) {
+    const int j = fs.idx[a];
+    const double x = at.p[j] + step[a];
+    if (x < fs.lo[j] || x > fs.hi[j]) return false;
+    decrease -= 0.5 * e.g[j] * step[a];
+  }
+  if (!(decrease >= 0 && decrease <= cfg.function_tolerance * dabs(at.nll))) return false;
+  for (int a = 0; a < nf; ++a) at.p[fs.idx[a]] += step[a];
+  at.nll -= decrease;
+  at.converged = true;
+  return true;
+}
+
 /// One damped-Newton minimisation from p0 over the free set: solve (H + lambda D) step = -g with
 /// D = diag(H) floored (Ceres' LM scaling), accept when the NLL drops, adapt lambda by the gain
 /// ratio (Nielsen). Convergence tests are Ceres' function / gradient / parameter tolerances.
@@ -293,10 +408,13 @@ UMBRA_HD Attempt minimise(const BinnedView& v, const BinData& d, const FreeSet& 
     return at;
   }
   double lambda = 1e-4, nu_up = 2;
+  bool fresh = true;  // e was evaluated at a new point (start or accepted step)
   Eval trial;
   for (int it = 0; it < cfg.max_iterations; ++it) {
     at.iterations = it + 1;
     double a_mat[np_max * np_max], step[np_max];
+    if (fresh && newton_finish(e, fs, cfg, at)) return at;
+    fresh = false;
     for (int a = 0; a < nf; ++a) {
       for (int b = 0; b <= a; ++b) a_mat[a * np_max + b] = hget(e.h, fs.idx[a], fs.idx[b]);
       a_mat[a * np_max + a] += lambda * dmax(hget(e.h, fs.idx[a], fs.idx[a]), 1e-6);
@@ -338,6 +456,7 @@ UMBRA_HD Attempt minimise(const BinnedView& v, const BinData& d, const FreeSet& 
       for (int a = 0; a < np; ++a) at.p[a] = pt[a];
       at.nll = trial.nll;
       e = trial;
+      fresh = true;
       if (actual <= cfg.function_tolerance * dabs(at.nll + actual) || tiny_step || grad_small(e)) {
         at.converged = true;
         return at;
@@ -390,6 +509,7 @@ UMBRA_HD Fit fit_window(const BinnedView& v, const BinData& d, Mode mode, double
                         const FitConfig& cfg, bool errors, const Team& team) {
   Fit r;
   const int np = v.n_params();
+  for (int a = 0; a < np_max; ++a) r.dp_dyield[a] = 0;
   const detail::FreeSet fs = detail::free_set(v, mode);
   const bool nuis = mode != Mode::background_only && (v.eff_rel_unc > 0 || v.sigma_rel_unc > 0);
   double total = 0;
@@ -439,6 +559,10 @@ UMBRA_HD Fit fit_window(const BinnedView& v, const BinData& d, Mode mode, double
       for (int a = 0; a < fs.n; ++a) col[a] = fs.idx[a] == p_yield ? 1.0 : 0.0;
       cholesky_solve(c, fs.n, col);  // column of the inverse; the yield is free parameter 0
       r.err_yield = sqrt(col[0] > 0 ? col[0] : 0.0);
+      // Profile minimum at fixed N (quadratic model): p_o(N) - p_o = -C_oo^-1 C_oN (N - N_hat),
+      // which equals cov(p_o, N) / var(N) (N - N_hat) by the partitioned inverse.
+      if (col[0] > 0)
+        for (int a = 1; a < fs.n; ++a) r.dp_dyield[fs.idx[a]] = col[a] / col[0];
     }
   }
   return r;
@@ -475,6 +599,26 @@ struct JobsView {
   double *params_sb, *params_b;
   int *status, *fits, *failed_fits, *retried_fits, *iterations;
 };
+
+namespace detail {
+/// Warm start of a fixed-yield fit at yield + dmu from a fit at `yield`: the other parameters moved
+/// along the S+B fit's linear response (Fit::dp_dyield), nuisances kept inside their limits.
+/// Newton then starts within second-order distance of the profile minimum.
+UMBRA_HD inline void shifted_start(const BinnedView& v, const double* base, const double* dp, double dmu,
+                                   double* out) {
+  const FreeSet fs = free_set(v, Mode::fixed_yield);
+  const int np = v.n_params();
+  for (int a = 0; a < np_max; ++a) {
+    double x = base[a];
+    if (a < np && a != p_yield) {
+      x += dp[a] * dmu;
+      x = x < fs.lo[a] ? fs.lo[a] : x > fs.hi[a] ? fs.hi[a] : x;
+      x = finite(x) ? x : base[a];
+    }
+    out[a] = x;
+  }
+}
+}  // namespace detail
 
 /// The scan job of one window, fit for fit as analyse_window(): B-only from the linear
 /// background, S+B from the B-only result (with the yield's error), the Asimov fit of the
@@ -514,7 +658,9 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
   const bool err_ok = n_sig_err > 0 && detail::finite(n_sig_err);
   const double mu_scale = err_ok ? n_sig_err : sqrt(n_events);
   const double mu_test = z * (mu_scale > 1 ? mu_scale : 1.0);  // >= 1 event (see analyse_window)
-  const Fit fa = fit_window(v, asimov, Mode::fixed_yield, mu_test, pb, cfg, false, team);
+  double pa[np_max];
+  detail::shifted_start(v, pb, fsb.dp_dyield, mu_test, pa);
+  const Fit fa = fit_window(v, asimov, Mode::fixed_yield, mu_test, pa, cfg, false, team);
   count(fa, false);
   const double qa = 2 * fa.nll;
   const double sigma_a = qa > 0 ? mu_test / sqrt(qa) : n_sig_err;
@@ -526,16 +672,16 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
   double limit;
   double warm[np_max];
   if (n_sig >= 0) {
-    for (int a = 0; a < np_max; ++a) warm[a] = fsb.p[a];
     double mu = n_sig + z * sigma;
+    detail::shifted_start(v, fsb.p, fsb.dp_dyield, mu - n_sig, warm);
     for (int it = 0; it < 12; ++it) {
       const Fit fm = fit_window(v, data, Mode::fixed_yield, mu, warm, cfg, false, team);
       count(fm, true);
-      for (int a = 0; a < np_max; ++a) warm[a] = fm.p[a];
       const double q = 2 * (fm.nll - nll_sb);
       const double rq = sqrt(q > 1e-300 ? q : 1e-300);
       const double next = n_sig + (mu - n_sig) * z / rq;
       if (detail::dabs(rq - z) < 2e-3 * z) break;
+      detail::shifted_start(v, fm.p, fsb.dp_dyield, next - mu, warm);
       mu = next;
       if (detail::dabs(rq - z) < 5e-2 * z) break;  // second-order exact step (see analyse_window)
     }
@@ -544,15 +690,16 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
   } else {
     double mu = n_sig + z * sigma_a;
     if (mu > 0) {
-      for (int a = 0; a < np_max; ++a) warm[a] = fb.p[a];
+      detail::shifted_start(v, fb.p, fsb.dp_dyield, mu, warm);
       for (int it = 0; it < 12; ++it) {
         const Fit fm = fit_window(v, data, Mode::fixed_yield, mu, warm, cfg, false, team);
         count(fm, true);
-        for (int a = 0; a < np_max; ++a) warm[a] = fm.p[a];
         const double zm = qtilde_z(2 * (fm.nll - nll_b), mu, sigma_a);
         if (detail::dabs(zm - z) < 2e-3 * z) break;
-        const double next = mu + (z - zm) * sigma_a;
-        mu = next > 0.5 * mu ? next : 0.5 * mu;
+        double next = mu + (z - zm) * sigma_a;
+        next = next > 0.5 * mu ? next : 0.5 * mu;
+        detail::shifted_start(v, fm.p, fsb.dp_dyield, next - mu, warm);
+        mu = next;
       }
     }
     limit = mu;
