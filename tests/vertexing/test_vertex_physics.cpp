@@ -98,11 +98,10 @@ void scalar_to_mumu(double mass, std::uint64_t seed, double max_mass_sigma) {
                 core.mean(), width, core.sigma(), 100 * tail);
     EXPECT_NEAR(core.mean(), 0.0, 0.1) << "xyz"[k];
     // With the material inside the vertex radius taken out of the tracks (inner_material.hpp;
-    // without it the widths were 0.44-0.96) the widths are 1.07/1.07/1.10 (x/y/z, 0.5 GeV) and
-    // 1.08/1.10/1.02 (2 GeV); per radius bin ~0.85-1.0 inside the silicon and up to ~1.3 for
-    // vertices beyond 20 cm, whose CDC-only tracks have pulls ~1.1 at the true vertex already (the
-    // track fit's CDC-only covariance, not the vertex fit). Asserted 1 +- 0.12 (issue: 1 +- 0.1).
-    EXPECT_NEAR(width, 1.0, 0.12) << "xyz"[k];
+    // without it the widths were 0.44-0.96) and the track fit's hard start leaving undecided drift
+    // sides to the DAF (kalman_fit.hpp, side_chi2_gap; before it wrong sides on CDC-only tracks
+    // gave 1.07-1.10) the widths are 1.04/1.03/1.03 (x/y/z, 0.5 GeV) and 1.06/1.05/0.98 (2 GeV).
+    EXPECT_NEAR(width, 1.0, 0.1) << "xyz"[k];
     EXPECT_LT(tail, 0.05) << "xyz"[k];
   }
   RunningStats m;
@@ -114,8 +113,8 @@ void scalar_to_mumu(double mass, std::uint64_t seed, double max_mass_sigma) {
   EXPECT_LT(sigma_m, max_mass_sigma * mass);
 }
 
-TEST(VertexPhysics, ScalarToMuMuHalfGeV) { scalar_to_mumu(0.5, 71, 0.01); }  // measured 0.43%
-TEST(VertexPhysics, ScalarToMuMuTwoGeV) { scalar_to_mumu(2.0, 72, 0.01); }    // measured 0.30%
+TEST(VertexPhysics, ScalarToMuMuHalfGeV) { scalar_to_mumu(0.5, 71, 0.01); }  // measured 0.40%
+TEST(VertexPhysics, ScalarToMuMuTwoGeV) { scalar_to_mumu(2.0, 72, 0.01); }    // measured 0.29%
 
 // chi2 -> chi1 e+ e- with m_chi1 = 0.1 GeV and a 40 MeV splitting: e+e- masses below 40 MeV from a
 // chi2 with a Lorentz factor of tens, i.e. opening angles of tens of mrad, nearly parallel
@@ -165,9 +164,9 @@ TEST(VertexPhysics, InelasticDarkMatterPairsConverge) {
   EXPECT_EQ(failures, 0);
   // Vertex errors without the scattering in the material inside the vertex (inner_material.hpp):
   // the vertices near the truth are within 5 sigma, the wrong crossings no longer are.
-  EXPECT_GE(double(within5) / pairs, 0.82);      // measured 85.1% (94.1% with the inflated errors)
-  EXPECT_GE(double(near) / pairs, 0.75);         // measured 81.1%
-  EXPECT_GE(double(near_within5) / near, 0.97);  // measured 99.8%
+  EXPECT_GE(double(within5) / pairs, 0.82);      // measured 85.6% (94.1% with the inflated errors)
+  EXPECT_GE(double(near) / pairs, 0.75);         // measured 80.4%
+  EXPECT_GE(double(near_within5) / near, 0.97);  // measured 100.0%
 }
 
 // e+e- -> mu+ mu- (gamma) from the interaction point: events with a vertex beyond 1 cm.
