@@ -69,7 +69,7 @@ void Spectrum::prepare(const std::string& source) {
     for (std::size_t i = 0; i < v.size(); ++i)
       if (!std::isfinite(v[i]))
         throw InputError(std::string("non-finite ") + to_string(o) + " value", {source, to_string(o), -1, std::int64_t(i)});
-    std::sort(v.begin(), v.end());
+    if (!std::is_sorted(v.begin(), v.end())) std::sort(v.begin(), v.end());  // scans re-prepare their copy
   }
 }
 

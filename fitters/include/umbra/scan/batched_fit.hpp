@@ -104,9 +104,14 @@ namespace detail {
 struct EdgeValues {
   double prim, gt, d2;  // G(t), g(t) t, d^2 G(t(sigma)) / d sigma^2
 };
+// Beyond this many sigma on the Gaussian side erf(t/sqrt2) is 1 in double precision and
+// g(t) t < 3e-17: the edge needs no exp/erf (a single-sided window reaches +30 sigma).
+inline constexpr double core_cutoff = 9;
 // G, g and g' from one prepared evaluation (tail constants computed once per pass).
 UMBRA_HD inline EdgeValues edge_values(const CbPrepared& c, double x, bool second) {
   const double t = (x - c.s.mean) / c.s.sigma;
+  if (t > core_cutoff && !(c.s.double_sided() && t > c.s.alpha_hi))
+    return {c.lo_total + scan::detail::sqrt_half_pi * (1.0 - c.core_lo), 0.0, 0.0};
   const CbValues cv = cb_values(c, t);
   EdgeValues e{cv.prim, cv.shape * t, 0.0};
   // t = (x - m)/sigma, dt/dsigma = -t/sigma: d^2G/dsigma^2 = (g'(t) t^2 + 2 g(t) t) / sigma^2.
@@ -127,6 +132,20 @@ struct FeatureSums {
   double nll = 0, swd2f = 0;   // sum_i t_i; sum_i t'_i d^2 f_i / dsigma^2
   double gu[F], hu[F * (F + 1) / 2];  // sum_i t'_i u_i; sum_i c_i u_i u_i^T (packed upper triangle)
 };
+
+/// gu += w u, hu += c u u^T (packed upper triangle), unrolled at compile time so that every index
+/// is a constant (GCC leaves a runtime loop over the triangle with its accumulators in memory).
+template <int F, int M = 0, int L = 0>
+UMBRA_HD inline void accumulate(double w, double c, const double* u, double* gu, double* hu) {
+  if constexpr (M < F) {
+    if constexpr (L == M) gu[M] += w * u[M];
+    hu[M * F - M * (M - 1) / 2 + (L - M)] += c * u[M] * u[L];
+    if constexpr (L + 1 < F)
+      accumulate<F, M, L + 1>(w, c, u, gu, hu);
+    else
+      accumulate<F, M + 1, M + 1>(w, c, u, gu, hu);
+  }
+}
 
 /// The bin loop over [b0, b1) with the feature count fixed at compile time (NK background
 /// coefficients; SIG: f and df come first), so the accumulators live in registers.
@@ -172,12 +191,7 @@ UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const doubl
         c = dr * dr;
       }
       const double wgt = bt.d1;
-      int idx = 0;
-      for (int m = 0; m < F; ++m) {
-        gu[m] += wgt * u[m];
-        const double cm = c * u[m];
-        for (int l = m; l < F; ++l) hu[idx++] += cm * u[l];
-      }
+      accumulate<F>(wgt, c, u, gu, hu);
       if (SIG && second) {
         const double d2dg = cur.d2 - prev.d2;
         const double d2f = d2dg / I - 2 * ddg * dI / (I * I) - dg * d2I / (I * I) + 2 * dg * dI * dI / (I * I * I);
@@ -294,6 +308,9 @@ struct FitConfig {
   int max_iterations = 100;
   int max_retries = 4;
   double function_tolerance = 1e-10, gradient_tolerance = 1e-10, parameter_tolerance = 1e-10;
+  // newton_finish: the largest predicted decrease (relative to the NLL) of a final Newton step
+  // taken without a pass at its end point (see there; never below function_tolerance).
+  double finish_tolerance = 1e-8;
 };
 
 enum class Mode : int { signal_plus_background = 0, background_only = 1, fixed_yield = 2 };
@@ -372,7 +389,8 @@ UMBRA_HD inline bool newton_finish(const Eval& e, const FreeSet& fs, const FitCo
     if (x < fs.lo[j] || x > fs.hi[j]) return false;
     decrease -= 0.5 * e.g[j] * step[a];
   }
-  if (!(decrease >= 0 && decrease <= cfg.function_tolerance * dabs(at.nll))) return false;
+  const double tol = cfg.finish_tolerance > cfg.function_tolerance ? cfg.finish_tolerance : cfg.function_tolerance;
+  if (!(decrease >= 0 && decrease <= tol * dabs(at.nll))) return false;
   for (int a = 0; a < nf; ++a) at.p[fs.idx[a]] += step[a];
   at.nll -= decrease;
   at.converged = true;
