@@ -12,6 +12,34 @@ struct CpuScanBatched {
 };
 INSTANTIATE_TYPED_TEST_SUITE_P(Cpu, ScanBatchedTest, ::testing::Types<CpuScanBatched>);
 
+TEST(ScanBatchedCpu, PackedWindowsAreMakeHistogramsBitForBit) {
+  // pack_windows computes the counts once per distinct (observable, range, bins): every window,
+  // shared or not, must still be exactly its own make_histogram.
+  using namespace scan;
+  scan::test::ToyBackground bg;
+  bg.lo = 0.3, bg.hi = 2.2, bg.expected = 30000;
+  Spectrum s;
+  s.m2_gg = scan::test::make_toy(bg, CrystalBallShape{1.0, 0.02, 1.0, 3.0}, 150, 5, 0);
+  s.prepare("toy");
+  ScanOptions o;
+  o.masses = {0.9, 1.0, 1.1};
+  const SignalTable table = SignalTable::default_table();
+  std::vector<Window> windows;
+  for (double m : o.masses)
+    for (const Variant& v : o.variants) windows.push_back(make_window(m, v, table, o));
+  const PackedWindows p = pack_windows(s, windows, o);
+  const batched::WindowsView wv = p.view();
+  for (std::size_t j = 0; j < windows.size(); ++j) {
+    const WindowHistogram h = make_histogram(s, windows[j], o);
+    const BinnedView v = wv.window(j);
+    ASSERT_EQ(std::size_t(v.n_bins), h.counts.size()) << j;
+    EXPECT_EQ(p.n_events[j], std::int64_t(h.last - h.first)) << j;
+    for (int i = 0; i <= v.n_bins; ++i) EXPECT_EQ(v.edges[i], h.edges[i]) << j;
+    for (int i = 0; i < v.n_bins; ++i) EXPECT_EQ(v.counts[i], h.counts[i]) << j;
+    for (std::size_t k = 0; k < h.basis_integrals.size(); ++k) EXPECT_EQ(v.basis_integrals[k], h.basis_integrals[k]) << j;
+  }
+}
+
 TEST(ScanBatchedCpu, ResultsDoNotDependOnTheThreadCount) {
   using namespace scan;
   scan::test::ToyBackground bg;

@@ -130,14 +130,18 @@ void worsen(FitStatus& s, FitStatus t) {
 
 }  // namespace
 
+int histogram_bins(const Window& win, const ScanOptions& opt) {
+  const int n_params = p_background + win.order + 1;
+  const double width = win.shape.sigma / opt.bins_per_sigma;
+  return std::clamp(int(std::ceil((win.hi - win.lo) / width)), n_params + 2, opt.max_bins);
+}
+
 WindowHistogram make_histogram(const Spectrum& spectrum, const Window& win, const ScanOptions& opt) {
   WindowHistogram h;
   const std::vector<double>& values = spectrum.values(win.observable);
   std::tie(h.first, h.last) = window_range(values, win.lo, win.hi);
   // Counts from the sorted values by binary search: no pass over all events per window.
-  const int n_params = p_background + win.order + 1;
-  const double width = win.shape.sigma / opt.bins_per_sigma;
-  const int nb = std::clamp(int(std::ceil((win.hi - win.lo) / width)), n_params + 2, opt.max_bins);
+  const int nb = histogram_bins(win, opt);
   h.edges.resize(nb + 1), h.counts.resize(nb), h.basis_integrals.resize(std::size_t(nb) * (win.order + 1));
   for (int i = 0; i <= nb; ++i) h.edges[i] = win.lo + (win.hi - win.lo) * i / nb;
   h.edges[nb] = win.hi;

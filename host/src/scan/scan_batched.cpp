@@ -28,29 +28,50 @@ batched::WindowsView PackedWindows::view() const {
 
 PackedWindows pack_windows(const Spectrum& prepared, const std::vector<Window>& windows, const ScanOptions& opt) {
   const std::int64_t n = std::int64_t(windows.size());
-  // One histogram per window in parallel (make_histogram: the Ceres path's binning, by
+  // Windows with the same observable, range and bin count (the order variants of a mass) have
+  // identical edges and counts: the binary searches for the counts, most of the packing, run once
+  // per distinct histogram (source[j] is the first such window); only the basis integrals differ.
+  std::vector<std::int64_t> source(n);
+  std::vector<int> bins_of(n);
+  for (std::int64_t j = 0; j < n; ++j) {
+    const Window& w = windows[j];
+    bins_of[j] = histogram_bins(w, opt);
+    source[j] = j;
+    for (std::int64_t k = j - 1; k >= 0 && k >= j - 16 && windows[k].mass == w.mass; --k)
+      if (windows[k].observable == w.observable && windows[k].lo == w.lo && windows[k].hi == w.hi &&
+          bins_of[k] == bins_of[j])
+        source[j] = source[k];
+  }
+  // One histogram per distinct window in parallel (make_histogram: the Ceres path's binning, by
   // construction), then offsets by a prefix sum and a parallel copy into the packed arrays.
   std::vector<WindowHistogram> h(n);
 #pragma omp parallel for schedule(dynamic, 16)
-  for (std::int64_t j = 0; j < n; ++j) h[j] = make_histogram(prepared, windows[j], opt);
+  for (std::int64_t j = 0; j < n; ++j)
+    if (source[j] == j) h[j] = make_histogram(prepared, windows[j], opt);
   PackedWindows p;
   p.windows = windows;
   p.eff_rel_unc = opt.eff_rel_unc, p.sigma_rel_unc = opt.sigma_rel_unc;
   p.bin_offsets.resize(n + 1), p.basis_offsets.resize(n), p.order.resize(n), p.shape.resize(n), p.n_events.resize(n);
   std::uint64_t bins = 0, basis = 0;
   for (std::int64_t j = 0; j < n; ++j) {
+    const WindowHistogram& hs = h[source[j]];
     p.bin_offsets[j] = bins, p.basis_offsets[j] = basis;
-    bins += h[j].counts.size(), basis += h[j].basis_integrals.size();
+    bins += hs.counts.size(), basis += hs.counts.size() * (windows[j].order + 1);
     p.order[j] = windows[j].order, p.shape[j] = windows[j].shape;
-    p.n_events[j] = std::int64_t(h[j].last - h[j].first);
+    p.n_events[j] = std::int64_t(hs.last - hs.first);
   }
   p.bin_offsets[n] = bins;
   p.edges.resize(bins + n), p.counts.resize(bins), p.basis.resize(basis);
 #pragma omp parallel for schedule(static)
   for (std::int64_t j = 0; j < n; ++j) {
-    std::copy(h[j].edges.begin(), h[j].edges.end(), p.edges.begin() + p.bin_offsets[j] + j);
-    std::copy(h[j].counts.begin(), h[j].counts.end(), p.counts.begin() + p.bin_offsets[j]);
-    std::copy(h[j].basis_integrals.begin(), h[j].basis_integrals.end(), p.basis.begin() + p.basis_offsets[j]);
+    const WindowHistogram& hs = h[source[j]];
+    std::copy(hs.edges.begin(), hs.edges.end(), p.edges.begin() + p.bin_offsets[j] + j);
+    std::copy(hs.counts.begin(), hs.counts.end(), p.counts.begin() + p.bin_offsets[j]);
+    if (source[j] == j)
+      std::copy(hs.basis_integrals.begin(), hs.basis_integrals.end(), p.basis.begin() + p.basis_offsets[j]);
+    else
+      fill_basis_integrals(opt.basis, windows[j].order, int(hs.counts.size()), hs.edges.data(),
+                           p.basis.data() + p.basis_offsets[j]);
   }
   return p;
 }

@@ -102,6 +102,9 @@ struct WindowHistogram {
   BinnedView view(const Window& w, const ScanOptions& opt) const;
 };
 WindowHistogram make_histogram(const Spectrum& spectrum, const Window& window, const ScanOptions& opt);
+/// The number of bins make_histogram gives the window (windows with the same observable, range
+/// and bin count have identical edges and counts: the batched packing shares them).
+int histogram_bins(const Window& window, const ScanOptions& opt);
 
 /// Everything one job produces (one hypothesis x one variant).
 struct JobResult {
