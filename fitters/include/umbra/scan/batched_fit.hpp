@@ -186,10 +186,9 @@ UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const doubl
       double c;
       if (hess) {
         c = bt.d2;
-      } else {
-        double dr = 0;
-        deviance_residual(n, nu, &dr);
-        c = dr * dr;
+      } else {  // (dr/dnu)^2 of the deviance residual r = +-sqrt(2 t), as deviance_residual()
+        const double r2 = bt.t > 0 ? 2 * bt.t : 0.0;
+        c = r2 > 1e-16 ? bt.d1 * bt.d1 / r2 : 1 / (nu > floor_events ? nu : floor_events);
       }
       const double wgt = bt.d1;
       accumulate<F>(wgt, c, u, gu, hu);
