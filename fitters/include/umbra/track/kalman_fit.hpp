@@ -121,6 +121,55 @@ UMBRA_HD inline Point3 wire_pivot(const double x[5], const double sc[2], const P
   return w.at(from.z + x[kZ0] + s_guess * x[kTanLambda]);
 }
 
+/// Where the helix x at pivot P (sf, cf: sin, cos of its phi0) first reaches cylindrical radius r
+/// going forward: helix.hpp's arc_to_radius + helix_position (the same circle intersection) with
+/// one atan2 per candidate point, the turning angle between the radius vectors from the centre,
+/// instead of their eight libm calls. False when the track never reaches r.
+UMBRA_HD inline bool cylinder_crossing(const double x[5], double sf, double cf, const Point3& P, double r,
+                                       Point3& at) {
+  const double x0 = P.x + x[kD0] * sf, y0 = P.y - x[kD0] * cf;  // point of closest approach
+  const double w = x[kOmega];
+  double best = -1, bx = 0, by = 0;
+  if (fabs(w) < 1e-9) {  // straight line: |x0 + s dir| = r
+    const double b = x0 * cf + y0 * sf, c = x0 * x0 + y0 * y0 - r * r, disc = b * b - c;
+    if (disc < 0) return false;
+    const double sq = sqrt(disc), s1 = -b - sq, s2 = -b + sq;
+    best = s1 > 1e-9 ? s1 : s2;
+    if (!(best > 1e-9)) return false;
+    bx = x0 + best * cf, by = y0 + best * sf;
+  } else {
+    const double rho = 1.0 / fabs(w), sg = w > 0 ? 1.0 : -1.0;
+    const double cx = x0 + sf / w, cy = y0 - cf / w;  // circle centre
+    const double D = sqrt(cx * cx + cy * cy);
+    if (D < 1e-12 || D > r + rho || D < fabs(r - rho)) return false;
+    const double a = (r * r - rho * rho + D * D) / (2 * D), h2 = r * r - a * a, h = h2 > 0 ? sqrt(h2) : 0.0;
+    const double ux = cx / D, uy = cy / D, vx = x0 - cx, vy = y0 - cy;  // v: centre -> closest approach
+    for (int k = 0; k < 2; ++k) {
+      const double sgn = k == 0 ? 1.0 : -1.0;
+      const double X = a * ux - sgn * h * uy, Y = a * uy + sgn * h * ux, ex = X - cx, ey = Y - cy;
+      // the track turns clockwise for omega > 0: turning angle from v to e in [0, 2 pi)
+      double turn = -sg * atan2(vx * ey - vy * ex, vx * ex + vy * ey);
+      if (turn < 0) turn += constants::two_pi;
+      const double s = turn * rho;
+      if (s > 1e-9 && (best < 0 || s < best)) best = s, bx = X, by = Y;
+    }
+    if (best < 0) return false;
+  }
+  at = {bx, by, P.z + x[kZ0] + best * x[kTanLambda]};
+  return true;
+}
+
+/// ln(v) from the logarithm of a nearby ref > 0: ln(ref) + 2 atanh(z), z = (v - ref) / (v + ref), by
+/// its series while v / ref lies in (1/2, 2) (|z| < 1/3: to z^23, truncation < 1e-13); log() else.
+/// The CDC gas steps of consecutive layers are that close, which saves a log call per hit.
+UMBRA_HD inline double log_near(double v, double ref, double log_ref) {
+  if (!(v > 0.5 * ref && v < 2 * ref)) return log(v);
+  const double z = (v - ref) / (v + ref), z2 = z * z;
+  double sum = 1.0 / 23;
+  for (int k = 21; k >= 1; k -= 2) sum = 1.0 / k + z2 * sum;
+  return log_ref + 2 * z * sum;
+}
+
 /// ln(beta^2) of the state x for the given mass: the one logarithm of add_material, evaluated once
 /// per filter pass (energy loss changes beta by < 1e-3 relative along a track here, so Highland's
 /// log term moves by < 1e-4; reference/belle2.md "Tracking detectors" for the material).
@@ -131,34 +180,24 @@ UMBRA_HD inline double log_beta2(const double x[5], double mass, double b) {
 
 /// Thin scatterer at the pivot: Highland noise on phi0, tanLambda and omega (omega = qcB/(p cos
 /// lambda) moves with lambda), and the mean energy loss (forward) or gain (inward) on omega.
-/// Same model as material.hpp's highland and mean_energy_loss, written without sqrt/log of its own
-/// and with one division: everything from 1/p^2 = omega^2 / ((c B)^2 (1 + tanLambda^2)).
+/// Same model as material.hpp's highland and mean_energy_loss, written without sqrt/log of its own.
 UMBRA_HD inline void add_material(double x[5], Mat5& C, const Scatterer& sc, double mass, double b, double ln_beta2,
                                   bool outward) {
   if (sc.x_over_x0 <= 0) return;
   const double t = x[kTanLambda], w = x[kOmega];
-  const double a = 1 + t * t, cb = constants::c_curvature * b, m2 = mass * mass;
-  const double ip2 = w * w / (cb * cb * a), ib2 = 1 + m2 * ip2;  // 1/p^2, 1/beta^2 = E^2/p^2
+  const double a = 1 + t * t, pt = pt_of(w, b);
+  const double p2 = pt * pt * a, e2 = p2 + mass * mass, beta2 = p2 / e2;
   const double hl = sc.log_term - 0.038 * ln_beta2;
-  const double th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl * ip2 * ib2;  // highland() squared
+  const double th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl / (beta2 * p2);  // highland() squared
   C.a[kPhi0][kPhi0] += th2 * a;
   C.a[kTanLambda][kTanLambda] += th2 * a * a;
   C.a[kOmega][kOmega] += th2 * w * w * t * t;
   C.a[kOmega][kTanLambda] += th2 * w * t * a;
   C.a[kTanLambda][kOmega] = C.a[kOmega][kTanLambda];
-  const double de = sc.loss * (ib2 < 20 ? ib2 : 20);  // mean_energy_loss(): / max(beta^2, 0.05)
-  // omega scales as 1/p: f = p / p1 = (1 + u)^-1/2 with p1^2 = (E -+ de)^2 - m^2 = p^2 (1 + u)
-  const double e_ip2 = sqrt(ib2 * ip2);  // E / p^2
-  const double u = (outward ? -2 * de : 2 * de) * e_ip2 + de * de * ip2;
-  double f;
-  if (fabs(u) < 1e-2) {  // every thin layer here (|u| < 4e-3 at 0.2 GeV): series, error < 3e-11
-    if (1 + u <= 2.0001e-4 * m2 * ip2) return;  // E1 <= 1.0001 m: would stop (see below)
-    f = 1 + u * (-0.5 + u * (0.375 + u * (-0.3125 + u * 0.2734375)));
-  } else {
-    const double e = e_ip2 / ip2, e1 = outward ? e - de : e + de;
-    if (e1 <= mass * 1.0001) return;  // would stop: leave omega (the filter reports the misfit)
-    f = 1 / sqrt(ip2 * (e1 * e1 - m2));
-  }
+  const double de = sc.loss / (beta2 > 0.05 ? beta2 : 0.05);  // mean_energy_loss()
+  const double e = sqrt(e2), e1 = outward ? e - de : e + de;
+  if (e1 <= mass * 1.0001) return;  // would stop: leave omega (the filter reports the misfit)
+  const double f = sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
   x[kOmega] *= f;
   for (int i = 0; i < 5; ++i) C.a[kOmega][i] *= f, C.a[i][kOmega] *= f;
 }
@@ -224,13 +263,16 @@ UMBRA_HD inline bool seed(const Work& wk, const tracker::TrackerGeometry& g, dou
   double sw = 0, ss = 0, sz = 0, sss = 0, ssz = 0;
   int n_si = 0;
   for (int k = 0; k < wk.n_hits; ++k) n_si += wk.hit[k].detector != 3;
+  x[kZ0] = 0, x[kTanLambda] = 0;
+  const double sf = sin(x[kPhi0]), cf = cos(x[kPhi0]);  // once: the arc lengths below take them
   for (int k = 0; k < wk.n_hits; ++k) {
     const HitData& h = wk.hit[k];
     double s, zz, wt;
-    if (h.detector != 3) {
+    if (h.detector != 3) {  // arc length to the hit: the pivot change's, without its libm calls
       double q[5];
-      x[kZ0] = 0, x[kTanLambda] = 0;
-      change_pivot(x, Point3{}, Point3{h.pos.x, h.pos.y, 0.0}, q, s);
+      PivotJacobian J;
+      change_pivot_jacobian(x, sf, cf, Point3{}, Point3{h.pos.x, h.pos.y, 0.0}, q, J);
+      s = J.s;
       zz = h.pos.z, wt = 1.0 / (h.sigma_b * h.sigma_b);
     } else {
       const double st = g.cdc[h.layer].stereo;
@@ -519,7 +561,8 @@ struct FitTrackStep {
   /// first call also finds the surfaces (material crossings, wire pivots) that later passes reuse.
   UMBRA_HD bool forward(detail::Work& wk, double x[5], double sc[2], Mat5& C, bool first, double mass) const {
     Point3 P{};
-    double r_prev = -1, s, dummy = 0;
+    double r_prev = -1, dummy = 0;
+    double gas_prev = 0, gas_log_prev = 0;  // the last CDC gas step's x/X0 and its log (log_near)
     bool in_cdc = false;
     const bool find = !wk.surfaces_known;
     if (find) wk.n_mat = 0;
@@ -533,11 +576,11 @@ struct FitTrackStep {
         for (int c = 0; c < n_material_cylinders; ++c) {
           const MaterialCylinderInfo mc = material_cylinder(geo, c);
           if (!(mc.radius > r_prev + 1e-3 && mc.radius < h.radius - 1e-3)) continue;
-          if (!arc_to_radius(x, P, mc.radius, s)) continue;
-          double px, py, pz;
-          helix_position(x, P, s, px, py, pz);
-          if (!detail::propagate(x, sc, C, P, Point3{px, py, pz}, J)) return false;
-          const Scatterer s0 = make_scatterer(mc.material, mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py));
+          Point3 at;
+          if (!detail::cylinder_crossing(x, sc[0], sc[1], P, mc.radius, at)) continue;
+          if (!detail::propagate(x, sc, C, P, at, J)) return false;
+          const double xx0 = mc.x_over_x0 * path_factor_sc(sc[0], sc[1], x[kTanLambda], at.x, at.y);
+          const Scatterer s0 = make_scatterer(mc.material, xx0);
           detail::add_material(x, C, s0, mass, geo.b_field, lb2, true);
           wk.mat[wk.n_mat++] = {P, s0, k};
           if (mc.material == Material::carbon) in_cdc = true;
@@ -554,11 +597,16 @@ struct FitTrackStep {
           double own = 0;
           if (h.detector != 3) {
             const double x0 = h.detector == 1 ? geo.pxd[h.layer].x_over_x0 : geo.svd[h.layer].x_over_x0;
-            own = x0 * path_factor(x[kPhi0], x[kTanLambda], P.x, P.y);
+            own = x0 * path_factor_sc(sc[0], sc[1], x[kTanLambda], P.x, P.y);
+            wk.own[k] = make_scatterer(Material::silicon, own);
           } else if (in_cdc) {
             own = fabs(J.s) * sqrt(1 + x[kTanLambda] * x[kTanLambda]) / geo.cdc_x0;
+            const double ln_own = own > 0 ? detail::log_near(own, gas_prev, gas_log_prev) : 0.0;
+            wk.own[k] = make_scatterer(Material::cdc_gas, own, ln_own);
+            if (own > 0) gas_prev = own, gas_log_prev = ln_own;
+          } else {
+            wk.own[k] = Scatterer{};
           }
-          wk.own[k] = make_scatterer(h.detector == 3 ? Material::cdc_gas : Material::silicon, own);
         }
         detail::add_material(x, C, wk.own[k], mass, geo.b_field, lb2, true);
       } else if (find) {
@@ -605,13 +653,14 @@ struct FitTrackStep {
         for (int c = n_material_cylinders - 1; c >= 0; --c) {
           const MaterialCylinderInfo mc = material_cylinder(geo, c);
           if (!(mc.radius < r0 - 1e-3)) continue;
-          double q[5], s;
-          change_pivot(x, P, Point3{}, q, s);
-          if (!arc_to_radius(q, Point3{}, mc.radius, s)) continue;
-          double px, py, pz;
-          helix_position(q, Point3{}, s, px, py, pz);
-          if (!detail::propagate(x, sc, C, P, Point3{px, py, pz}, J)) return false;
-          const Scatterer s0 = make_scatterer(mc.material, mc.x_over_x0 * path_factor(x[kPhi0], x[kTanLambda], px, py));
+          double q[5];  // the track at pivot 0, to search forward from its perigee
+          PivotJacobian Jq;
+          change_pivot_jacobian(x, sc[0], sc[1], P, Point3{}, q, Jq);
+          Point3 at;
+          if (!detail::cylinder_crossing(q, Jq.sin_phi, Jq.cos_phi, Point3{}, mc.radius, at)) continue;
+          if (!detail::propagate(x, sc, C, P, at, J)) return false;
+          const double xx0 = mc.x_over_x0 * path_factor_sc(sc[0], sc[1], x[kTanLambda], at.x, at.y);
+          const Scatterer s0 = make_scatterer(mc.material, xx0);
           detail::add_material(x, C, s0, mass, geo.b_field, lb2, false);
           wk.inner[wk.n_inner++] = {P, s0, 0};
         }

@@ -64,17 +64,26 @@ struct Scatterer {
   double log_term = 0;  // 1 + 0.038 ln(x/X0)
   double loss = 0;      // loss_per_x0 x x/X0 [GeV]; divided by max(beta^2, 0.05) when applied
 };
-UMBRA_HD inline Scatterer make_scatterer(Material m, double x_over_x0) {
+/// The same with ln(x/X0) given (the fit's CDC gas steps get it without a log call).
+UMBRA_HD inline Scatterer make_scatterer(Material m, double x_over_x0, double log_x_over_x0) {
   if (!(x_over_x0 > 0)) return {};
-  return {x_over_x0, 1.0 + 0.038 * log(x_over_x0), loss_per_x0(m) * x_over_x0};
+  return {x_over_x0, 1.0 + 0.038 * log_x_over_x0, loss_per_x0(m) * x_over_x0};
+}
+UMBRA_HD inline Scatterer make_scatterer(Material m, double x_over_x0) {
+  return x_over_x0 > 0 ? make_scatterer(m, x_over_x0, log(x_over_x0)) : Scatterer{};
 }
 
-/// 1 / cos(angle between the flight direction and the radial normal of a cylinder at (x, y)).
-UMBRA_HD inline double path_factor(double phi_dir, double tan_lambda, double x, double y) {
+/// 1 / cos(angle between the flight direction and the radial normal of a cylinder at (x, y)), from
+/// the sine and cosine of the direction's azimuth (the Kalman fit carries them along).
+UMBRA_HD inline double path_factor_sc(double sin_dir, double cos_dir, double tan_lambda, double x, double y) {
   const double r = sqrt(x * x + y * y);
   const double cosl = 1.0 / sqrt(1.0 + tan_lambda * tan_lambda);
-  const double c = r > 0 ? cosl * fabs((x * cos(phi_dir) + y * sin(phi_dir)) / r) : cosl;
-  return 1.0 / fmax(c, 0.05);  // grazing crossings capped (a thin layer is never crossed along it)
+  const double c = r > 0 ? cosl * fabs((x * cos_dir + y * sin_dir) / r) : cosl;
+  return 1.0 / (c > 0.05 ? c : 0.05);  // grazing crossings capped (a thin layer is never crossed along it)
+}
+/// The same from the azimuth phi_dir of the flight direction.
+UMBRA_HD inline double path_factor(double phi_dir, double tan_lambda, double x, double y) {
+  return path_factor_sc(sin(phi_dir), cos(phi_dir), tan_lambda, x, y);
 }
 
 }  // namespace umbra::track
