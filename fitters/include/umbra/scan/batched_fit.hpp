@@ -548,8 +548,7 @@ UMBRA_HD Fit fit_window(const BinnedView& v, const BinData& d, Mode mode, double
   for (int a = 0; a < np_max; ++a) r.dp_dyield[a] = 0;
   const detail::FreeSet fs = detail::free_set(v, mode);
   const bool nuis = mode != Mode::background_only && (v.eff_rel_unc > 0 || v.sigma_rel_unc > 0);
-  double total = 0;
-  for (int i = 0; i < v.n_bins; ++i) total += d.at(v, i);
+  double total = -1;  // events in the window, for the retry starts only (a pass over the bins)
   detail::Attempt best;
   best.nll = 1e308, best.converged = false, best.iterations = 0;
   for (int a = 0; a < np; ++a) best.p[a] = start[a];
@@ -558,6 +557,10 @@ UMBRA_HD Fit fit_window(const BinnedView& v, const BinData& d, Mode mode, double
     double p0[np_max];
     for (int a = 0; a < np; ++a) p0[a] = attempt == 0 ? start[a] : attempt == 1 ? best.p[a] : 0.0;
     if (attempt >= 2) {
+      if (total < 0) {
+        total = 0;
+        for (int i = 0; i < v.n_bins; ++i) total += d.at(v, i);
+      }
       detail::linear_background(v, d, p0);
       const double kick = 3 * sqrt(total > 1 ? total : 1.0) / 10;
       p0[p_yield] = attempt == 2 ? kick : attempt == 3 ? -kick : 0.0;
