@@ -67,8 +67,9 @@ template <int N> UMBRA_HD inline Dual<N> atan2(const Dual<N>& y, const Dual<N>& 
 }
 #undef UMBRA_DUAL_LOOP
 
-/// Finite test that needs no host-only call (NaN fails both comparisons).
-UMBRA_HD inline bool is_finite(double v) { return v == v && v <= 1.7976931348623157e308 && v >= -1.7976931348623157e308; }
+/// Finite test that needs no host-only call (NaN fails the comparison); one compare, as the fit
+/// tests every parameter after every step.
+UMBRA_HD inline bool is_finite(double v) { return fabs(v) <= 1.7976931348623157e308; }
 
 // Plain doubles keep using the C math functions inside this namespace.
 using ::atan2;
