@@ -4,7 +4,8 @@
 // kept), each refined in 3D by a few Gauss-Newton steps on the arc lengths (s1, s2) minimising
 // |X1(s1) - X2(s2)|^2. Nearly parallel tracks (idm-like e+e-, conversions) make the circles almost
 // tangent: the "touch/miss" branch then supplies the point, so no square root of a negative
-// number or division by a vanishing determinant can occur.
+// number or division by a vanishing determinant can occur. Per pair the search costs two sincos
+// (the perigee angles) and one atan2 per candidate and track; the steps rotate known directions.
 
 #include <cmath>
 
@@ -18,6 +19,7 @@ struct PocaCandidate {
   double phi1, phi2;  // direction angles of the helices there
   double s1, s2;      // transverse arc lengths from the perigees to the two helix points
   double dx, dy, dz;  // helix point 1 minus helix point 2 [cm]
+  double sphi1, cphi1, sphi2, cphi2;  // sin, cos of phi1, phi2
 };
 
 struct PocaResult {
@@ -27,31 +29,57 @@ struct PocaResult {
 
 namespace detail {
 
-/// A helix prepared for repeated evaluation: one sincos per point gives the position and the
-/// tangent (x = d0 sin phi0 + [sin phi0 - sin phi]/omega, y = -d0 cos phi0 + [cos phi - cos phi0]/omega,
-/// phi = phi0 - omega s; perigee.hpp). The POCA search evaluates a few points per pair.
+/// sin and cos of a small angle d (|d| <= 0.3 here: the search's step limit) by their series,
+/// error < 1e-12: rotating a known direction by d costs a few multiplications instead of a sincos.
+UMBRA_HD inline void small_sincos(double d, double& s, double& c) {
+  const double d2 = d * d;
+  s = d * (1 - d2 / 6 * (1 - d2 / 20 * (1 - d2 / 42 * (1 - d2 / 72))));
+  c = 1 - d2 / 2 * (1 - d2 / 12 * (1 - d2 / 30 * (1 - d2 / 56 * (1 - d2 / 90))));
+}
+
+}  // namespace detail
+
+/// A helix prepared for the closest-approach search: sin/cos of phi0 and the circle centre computed
+/// once per track (x = d0 sin phi0 + [sin phi0 - sin phi]/omega, y = -d0 cos phi0 + [cos phi -
+/// cos phi0]/omega, phi = phi0 - omega s; perigee.hpp). Points carry sin/cos of their direction,
+/// so moving along the helix is a rotation (no trigonometric call per point).
 struct HelixEval {
-  double d0, phi0, w, z0, tl, s0, c0;
+  double d0, phi0, w, z0, tl, s0, c0, xc, yc, r, iw;  // iw = 1 / omega
   struct Point {
-    double x, y, z, phi, cphi, sphi;
+    double s, x, y, z, phi, cphi, sphi;
   };
   UMBRA_HD explicit HelixEval(const Vec<5>& p)
-      : d0(p.a[0][0]), phi0(p.a[1][0]), w(p.a[2][0]), z0(p.a[3][0]), tl(p.a[4][0]), s0(sin(phi0)), c0(cos(phi0)) {}
-  UMBRA_HD Point at(double s) const {
-    Point q;
-    q.phi = phi0 - w * s;
-    q.sphi = sin(q.phi), q.cphi = cos(q.phi);
-    q.x = d0 * s0 + (s0 - q.sphi) / w;
-    q.y = -d0 * c0 + (q.cphi - c0) / w;
-    q.z = z0 + s * tl;
-    return q;
+      : d0(p.a[0][0]), phi0(p.a[1][0]), w(p.a[2][0]), z0(p.a[3][0]), tl(p.a[4][0]), s0(sin(phi0)), c0(cos(phi0)) {
+    iw = 1.0 / w;
+    const double rr = d0 + iw;
+    xc = rr * s0, yc = -rr * c0, r = fabs(iw);
+  }
+  /// The point at arc length s whose direction has sin/cos (sp, cp).
+  UMBRA_HD Point make(double s, double sp, double cp) const {
+    return {s, d0 * s0 + (s0 - sp) * iw, -d0 * c0 + (cp - c0) * iw, z0 + s * tl, phi0 - w * s, cp, sp};
+  }
+  /// The point of the circle nearest to (x, y), on the branch within half a turn of the perigee
+  /// (helix_arc_to): one atan2, the direction from the geometry (x - xc = -sin(phi)/omega,
+  /// y - yc = cos(phi)/omega).
+  UMBRA_HD Point nearest(double x, double y) const {
+    const double ux = w * (y - yc), uy = -w * (x - xc), n = sqrt(ux * ux + uy * uy);
+    const double phi = atan2(uy, ux);
+    const double s = wrap_angle(phi0 - phi) * iw;
+    return n > 0 ? make(s, uy / n, ux / n) : make(s, sin(phi0 - w * s), cos(phi0 - w * s));
+  }
+  /// The point ds further along than a (|omega ds| <= 0.3).
+  UMBRA_HD Point step(const Point& a, double ds) const {
+    double sd, cd;
+    detail::small_sincos(w * ds, sd, cd);  // phi -> phi - omega ds
+    return make(a.s + ds, a.sphi * cd - a.cphi * sd, a.cphi * cd + a.sphi * sd);
   }
 };
 
-/// Gauss-Newton refinement of the 3D closest approach starting at arc lengths (s1, s2).
-UMBRA_HD inline PocaCandidate refine_poca(const Vec<5>& p1, const Vec<5>& p2, double s1, double s2) {
-  const HelixEval h1(p1), h2(p2);
-  HelixEval::Point a = h1.at(s1), b = h2.at(s2);
+namespace detail {
+
+/// Gauss-Newton refinement of the 3D closest approach of h1 and h2 starting at points a and b.
+UMBRA_HD inline PocaCandidate refine_poca(const HelixEval& h1, const HelixEval& h2, HelixEval::Point a,
+                                          HelixEval::Point b) {
   double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
   double d2 = dx * dx + dy * dy + dz * dz;
   const double t1 = h1.tl, t2 = h2.tl;
@@ -63,26 +91,22 @@ UMBRA_HD inline PocaCandidate refine_poca(const Vec<5>& p1, const Vec<5>& p2, do
     const double h11 = 1 + t1 * t1, h22 = 1 + t2 * t2, h12 = -(a.cphi * b.cphi + a.sphi * b.sphi + t1 * t2);
     const double det = h11 * h22 - h12 * h12;
     if (det < 1e-12 * h11 * h22) break;  // parallel: the transverse candidate is as good as it gets
-    double ds1 = -(h22 * g1 - h12 * g2) / det, ds2 = -(h11 * g2 - h12 * g1) / det;
+    const double idet = 1.0 / det;
+    double ds1 = -(h22 * g1 - h12 * g2) * idet, ds2 = -(h11 * g2 - h12 * g1) * idet;
     const double m = fmax(fabs(ds1), fabs(ds2));
-    if (m > lim) ds1 *= lim / m, ds2 *= lim / m;
-    const HelixEval::Point na = h1.at(s1 + ds1), nb = h2.at(s2 + ds2);
+    if (m > lim) {
+      const double f = lim / m;
+      ds1 *= f, ds2 *= f;
+    }
+    const HelixEval::Point na = h1.step(a, ds1), nb = h2.step(b, ds2);
     const double ndx = na.x - nb.x, ndy = na.y - nb.y, ndz = na.z - nb.z;
     const double nd2 = ndx * ndx + ndy * ndy + ndz * ndz;
     if (!(nd2 < d2)) break;
-    s1 += ds1, s2 += ds2, a = na, b = nb, dx = ndx, dy = ndy, dz = ndz, d2 = nd2;
-    if (ds1 * ds1 + ds2 * ds2 < 1e-12) break;
+    a = na, b = nb, dx = ndx, dy = ndy, dz = ndz, d2 = nd2;
+    if (ds1 * ds1 + ds2 * ds2 < 1e-8) break;  // 1 um: a starting point for the fit, which iterates
   }
-  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), a.phi, b.phi, s1, s2, dx, dy, dz};
-}
-
-/// Candidate from a transverse point near both circles: arc lengths on each helix, then refine.
-UMBRA_HD inline PocaCandidate candidate_at(const Vec<5>& p1, const Vec<5>& p2, double x1, double y1, double x2,
-                                          double y2) {
-  double phi;
-  const double s1 = helix_arc_to(p1, x1, y1, phi);
-  const double s2 = helix_arc_to(p2, x2, y2, phi);
-  return refine_poca(p1, p2, s1, s2);
+  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), a.phi, b.phi, a.s, b.s, dx, dy, dz,
+          a.sphi, a.cphi, b.sphi, b.cphi};
 }
 
 }  // namespace detail
@@ -97,12 +121,9 @@ struct CircleStarts {
   double gap = 0;
 };
 
-UMBRA_HD inline CircleStarts circle_starts(const Vec<5>& p1, const Vec<5>& p2) {
+UMBRA_HD inline CircleStarts circle_starts(const HelixEval& h1, const HelixEval& h2) {
   CircleStarts r;
-  double x1, y1, x2, y2;
-  helix_centre(p1, x1, y1);
-  helix_centre(p2, x2, y2);
-  const double r1 = fabs(1.0 / p1.a[2][0]), r2 = fabs(1.0 / p2.a[2][0]);
+  const double x1 = h1.xc, y1 = h1.yc, x2 = h2.xc, y2 = h2.yc, r1 = h1.r, r2 = h2.r;
   const double ex = x2 - x1, ey = y2 - y1, d = sqrt(ex * ex + ey * ey);
   if (!(d > 1e-9 * (r1 + r2))) return r;  // concentric (or NaN input): no defined crossing
   const double ux = ex / d, uy = ey / d;
@@ -124,17 +145,25 @@ UMBRA_HD inline CircleStarts circle_starts(const Vec<5>& p1, const Vec<5>& p2) {
   return r;
 }
 
+UMBRA_HD inline CircleStarts circle_starts(const Vec<5>& p1, const Vec<5>& p2) {
+  return circle_starts(HelixEval(p1), HelixEval(p2));
+}
+
 /// Starting point k of `st`, refined in 3D.
+UMBRA_HD inline PocaCandidate refine_start(const HelixEval& h1, const HelixEval& h2, const CircleStarts& st, int k) {
+  return detail::refine_poca(h1, h2, h1.nearest(st.x1[k], st.y1[k]), h2.nearest(st.x2[k], st.y2[k]));
+}
 UMBRA_HD inline PocaCandidate refine_start(const Vec<5>& p1, const Vec<5>& p2, const CircleStarts& st, int k) {
-  return detail::candidate_at(p1, p2, st.x1[k], st.y1[k], st.x2[k], st.y2[k]);
+  return refine_start(HelixEval(p1), HelixEval(p2), st, k);
 }
 
 /// Every candidate, refined, smallest doca first.
 UMBRA_HD inline PocaResult helix_poca(const Vec<5>& p1, const Vec<5>& p2) {
-  const CircleStarts st = circle_starts(p1, p2);
+  const HelixEval h1(p1), h2(p2);
+  const CircleStarts st = circle_starts(h1, h2);
   PocaResult r;
   r.n = st.n;
-  for (int k = 0; k < st.n; ++k) r.c[k] = refine_start(p1, p2, st, k);
+  for (int k = 0; k < st.n; ++k) r.c[k] = refine_start(h1, h2, st, k);
   if (r.n == 2 && r.c[1].doca < r.c[0].doca) {
     const PocaCandidate t = r.c[0];
     r.c[0] = r.c[1], r.c[1] = t;

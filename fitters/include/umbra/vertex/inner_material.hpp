@@ -76,8 +76,7 @@ UMBRA_HD inline bool remove_inner_material(const Vec<5>& p, const Mat<5, 5>& V, 
     for (int i = 0; i < 5; ++i)
       for (int j = 0; j < 5; ++j) out.a[i][j] -= Q.a[i][j];
   }
-  Mat<5, 5> inv;
-  if (invert_spd(out, inv)) return true;
+  if (positive_definite(out)) return true;
   out = V, p_out = p;
   return false;
 }

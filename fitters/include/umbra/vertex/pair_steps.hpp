@@ -108,7 +108,7 @@ struct FitPairStep {
                       : pair_mass(mom[0], mom[1], constants::m_pion, constants::m_proton);
 
     const double dx = f.v[0] - o.beam_spot[0], dy = f.v[1] - o.beam_spot[1], dz = f.v[2] - o.beam_spot[2];
-    const double L = hypot(dx, dy);
+    const double L = norm2d(dx, dy);
     const Mat<3, 3>& C = f.cov;
     const double varL = L > 0 ? (dx * dx * C(0, 0) + 2 * dx * dy * C(0, 1) + dy * dy * C(1, 1)) / (L * L) : C(0, 0);
     const double sig = varL > 0 ? L / sqrt(varL) : 0.0;

@@ -29,7 +29,7 @@ UMBRA_HD inline double start_pointing(const Vec<5> p[2], const PocaCandidate& c,
 /// pair momentum pointing away from the beam spot.
 UMBRA_HD inline bool plausible(const Vec<5> p[2], const VertexFitResult& f, const Options& o) {
   if (!(f.chi2 <= o.max_chi2)) return false;
-  const double r = hypot(f.v[0] - o.beam_spot[0], f.v[1] - o.beam_spot[1]);
+  const double r = norm2d(f.v[0] - o.beam_spot[0], f.v[1] - o.beam_spot[1]);
   if (r < o.min_radius || r > o.max_radius) return false;
   const PocaCandidate c{f.v[0], f.v[1], f.v[2], 0.0, f.q[0].phi, f.q[1].phi, 0.0, 0.0, 0.0, 0.0, 0.0};
   Vec<5> pq[2] = {p[0], p[1]};
@@ -39,7 +39,7 @@ UMBRA_HD inline bool plausible(const Vec<5> p[2], const VertexFitResult& f, cons
 
 /// Between two converged fits of equal plausibility: the one nearer the beam line.
 UMBRA_HD inline bool better(const VertexFitResult& a, const VertexFitResult& b, const Options& o) {
-  return hypot(a.v[0] - o.beam_spot[0], a.v[1] - o.beam_spot[1]) < hypot(b.v[0] - o.beam_spot[0], b.v[1] - o.beam_spot[1]);
+  return norm2d(a.v[0] - o.beam_spot[0], a.v[1] - o.beam_spot[1]) < norm2d(b.v[0] - o.beam_spot[0], b.v[1] - o.beam_spot[1]);
 }
 
 /// Refits f with the tracks less the material inside the fitted vertex radius (inner_material.hpp), until the set of cylinders inside stops changing (at most 3 refits;
@@ -52,7 +52,7 @@ UMBRA_HD inline void refit_without_inner_material(const Vec<5> p[2], const Mat<5
   if (m.n == 0 || !(f.chi2 <= o.max_chi2)) return;
   int n_inside = 0;
   for (int k = 0; k < 3; ++k) {
-    const int n = cylinders_inside(m, hypot(f.v[0], f.v[1]));  // cylinders are centred on the z axis
+    const int n = cylinders_inside(m, norm2d(f.v[0], f.v[1]));  // cylinders are centred on the z axis
     if (n == n_inside) return;
     n_inside = n;
     Vec<5> pc[2];
@@ -69,25 +69,26 @@ UMBRA_HD inline void refit_without_inner_material(const Vec<5> p[2], const Mat<5
 /// post-fit selection is the caller's), otherwise the reason there is none.
 UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
                                            VertexFitResult& best) {
-  const CircleStarts st = circle_starts(p[0], p[1]);
+  const HelixEval h[2] = {HelixEval(p[0]), HelixEval(p[1])};
+  const CircleStarts st = circle_starts(h[0], h[1]);
   if (st.n == 0) return PairStatus::no_crossing;
   if (!(st.gap <= o.max_doca)) return PairStatus::failed_doca;  // the 3D doca is at least the gap
   // Nearer the beam line first: once that fit is plausible the other cannot win (see better()),
   // and the other crossing is never refined.
   int order[2] = {0, 1};
-  if (st.n == 2 && hypot(st.x1[1] - o.beam_spot[0], st.y1[1] - o.beam_spot[1]) <
-                       hypot(st.x1[0] - o.beam_spot[0], st.y1[0] - o.beam_spot[1]))
+  if (st.n == 2 && norm2d(st.x1[1] - o.beam_spot[0], st.y1[1] - o.beam_spot[1]) <
+                       norm2d(st.x1[0] - o.beam_spot[0], st.y1[0] - o.beam_spot[1]))
     order[0] = 1, order[1] = 0;
   bool have = false, near = false, inside = false, consistent = false, have_good = false;
   for (int n = 0; n < st.n && !have_good; ++n) {
-    const PocaCandidate s = refine_start(p[0], p[1], st, order[n]);
+    const PocaCandidate s = refine_start(h[0], h[1], st, order[n]);
     if (!(s.doca <= o.max_doca)) continue;
     near = true;
-    const double rs = hypot(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
+    const double rs = norm2d(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
     if (rs < o.min_radius - o.start_radius_margin || rs > o.max_radius + o.start_radius_margin) continue;
     inside = true;
     // Cheap pre-test: helices that miss by many sigma cannot make an acceptable vertex here.
-    if (o.max_start_chi2 > 0 && start_chi2(p, V, s) > o.max_start_chi2) continue;
+    if (o.max_start_chi2 > 0 && start_chi2(h, V, s) > o.max_start_chi2) continue;
     consistent = true;
     const double start[3] = {s.x, s.y, s.z}, phi[2] = {s.phi1, s.phi2};
     VertexFitResult f = fit_vertex(p, V, start, phi, o.fit);

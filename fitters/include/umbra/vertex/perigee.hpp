@@ -21,10 +21,15 @@ namespace umbra::vertex {
 /// Angle wrapped into (-pi, pi].
 UMBRA_HD inline double wrap_angle(double a) {
   const double pi = constants::pi;
+  if (a > -pi && a <= pi) return a;  // the usual case: no fmod (a slow library call)
   a = fmod(a + pi, 2.0 * pi);
   if (a <= 0.0) a += 2.0 * pi;
   return a - pi;
 }
+
+/// sqrt(x^2 + y^2) without hypot's overflow and underflow guards (a slow library call; the
+/// lengths here are cm).
+UMBRA_HD inline double norm2d(double x, double y) { return sqrt(x * x + y * y); }
 
 /// Transverse momentum [GeV] of curvature omega [1/cm] in field b [T] (the track fit's helper).
 UMBRA_HD inline double pt_of_omega(double omega, double b_field) { return track::pt_of(omega, b_field); }

@@ -67,11 +67,10 @@ UMBRA_HD inline Mat<R, C> operator-(const Mat<R, C>& x, const Mat<R, C>& y) {
   return m;
 }
 
-/// Inverse of a symmetric positive-definite matrix by Cholesky (A = L L^T). Returns false (and
-/// leaves `inv` unspecified) when a pivot is not positive, i.e. A is not positive definite.
+/// Cholesky factor of a symmetric matrix (A = L L^T, lower triangle of L written). Returns false
+/// when a pivot is not positive, i.e. A is not positive definite.
 template <int N>
-UMBRA_HD inline bool invert_spd(const Mat<N, N>& A, Mat<N, N>& inv) {
-  double L[N][N];
+UMBRA_HD inline bool cholesky_lower(const Mat<N, N>& A, double L[N][N]) {
   for (int i = 0; i < N; ++i)
     for (int j = 0; j <= i; ++j) {
       double s = A.a[i][j];
@@ -83,6 +82,22 @@ UMBRA_HD inline bool invert_spd(const Mat<N, N>& A, Mat<N, N>& inv) {
         L[i][j] = s / L[j][j];
       }
     }
+  return true;
+}
+
+/// True when the symmetric matrix A is positive definite (the factorisation only, no inverse).
+template <int N>
+UMBRA_HD inline bool positive_definite(const Mat<N, N>& A) {
+  double L[N][N];
+  return cholesky_lower(A, L);
+}
+
+/// Inverse of a symmetric positive-definite matrix by Cholesky (A = L L^T). Returns false (and
+/// leaves `inv` unspecified) when a pivot is not positive, i.e. A is not positive definite.
+template <int N>
+UMBRA_HD inline bool invert_spd(const Mat<N, N>& A, Mat<N, N>& inv) {
+  double L[N][N];
+  if (!cholesky_lower(A, L)) return false;
   // Inverse of L (lower triangular), then inv = L^-T L^-1.
   double Li[N][N];
   for (int i = 0; i < N; ++i) {

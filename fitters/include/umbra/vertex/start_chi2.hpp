@@ -12,13 +12,14 @@
 
 namespace umbra::vertex {
 
-/// Variance of the position of helix p at arc length s along the unit direction n.
-UMBRA_HD inline double position_variance_along(const Vec<5>& p, const Mat<5, 5>& V, double s, const double n[3]) {
-  const double d0 = p.a[0][0], phi0 = p.a[1][0], w = p.a[2][0];
-  const double s0 = sin(phi0), c0 = cos(phi0), ps = phi0 - w * s, ss = sin(ps), cs = cos(ps);
+/// Variance of the position of helix h (covariance V) along the unit direction n at its point of
+/// arc length s, whose direction angle has sine ss and cosine cs (PocaCandidate carries them).
+UMBRA_HD inline double position_variance_along(const HelixEval& h, const Mat<5, 5>& V, double s, double ss, double cs,
+                                               const double n[3]) {
+  const double d0 = h.d0, iw = h.iw, s0 = h.s0, c0 = h.c0;
   // x = d0 s0 + (s0 - ss)/w,  y = -d0 c0 + (cs - c0)/w,  z = z0 + s tanLambda.
-  const double dx_dphi = d0 * c0 + (c0 - cs) / w, dy_dphi = d0 * s0 + (s0 - ss) / w;
-  const double dx_dw = -(s0 - ss) / (w * w) + s * cs / w, dy_dw = -(cs - c0) / (w * w) + s * ss / w;
+  const double dx_dphi = d0 * c0 + (c0 - cs) * iw, dy_dphi = d0 * s0 + (s0 - ss) * iw;
+  const double dx_dw = (-(s0 - ss) * iw + s * cs) * iw, dy_dw = (-(cs - c0) * iw + s * ss) * iw;
   const double g[5] = {n[0] * s0 - n[1] * c0, n[0] * dx_dphi + n[1] * dy_dphi, n[0] * dx_dw + n[1] * dy_dw, n[2],
                        n[2] * s};
   double v = 0.0;
@@ -27,12 +28,13 @@ UMBRA_HD inline double position_variance_along(const Vec<5>& p, const Mat<5, 5>&
   return v;
 }
 
-/// The first-order chi2 of a common vertex at closest-approach candidate c (0 when the helices
-/// touch, where the doca direction is undefined and nothing can be said).
-UMBRA_HD inline double start_chi2(const Vec<5> p[2], const Mat<5, 5> V[2], const PocaCandidate& c) {
+/// The first-order chi2 of a common vertex at closest-approach candidate c of helices h (0 when
+/// the helices touch, where the doca direction is undefined and nothing can be said).
+UMBRA_HD inline double start_chi2(const HelixEval h[2], const Mat<5, 5> V[2], const PocaCandidate& c) {
   if (!(c.doca > 0.0)) return 0.0;
   const double n[3] = {c.dx / c.doca, c.dy / c.doca, c.dz / c.doca};
-  const double var = position_variance_along(p[0], V[0], c.s1, n) + position_variance_along(p[1], V[1], c.s2, n);
+  const double var = position_variance_along(h[0], V[0], c.s1, c.sphi1, c.cphi1, n) +
+                     position_variance_along(h[1], V[1], c.s2, c.sphi2, c.cphi2, n);
   return var > 0.0 ? c.doca * c.doca / var : 0.0;
 }
 
