@@ -10,6 +10,16 @@
 
 namespace umbra::cpu {
 
+namespace {
+/// The cheap per-event and per-row steps (a few ns per item) run on the calling thread: an OpenMP
+/// region each would cost more than the work, and on a loaded machine every region's barrier can
+/// wait for a descheduled thread. Only the pair fit is spread over the cores.
+template <class Step>
+void serial(std::uint64_t n, const Step& step) {
+  for (std::uint64_t i = 0; i < n; ++i) step(i);
+}
+}  // namespace
+
 vertex::Result find_vertices(const vertex::TrackParamsView& tracks, const vertex::Options& options) {
   using namespace vertex;
   if (const std::string e = options.validate(); !e.empty()) throw OptionsError("vertex options: " + e);
@@ -17,7 +27,7 @@ vertex::Result find_vertices(const vertex::TrackParamsView& tracks, const vertex
   const std::uint64_t ne = tracks.events.n_events();
 
   std::vector<std::uint64_t> counts(ne), pair_offsets(ne + 1, 0);
-  for_each(ne, CountPairsStep{tracks, span_of(counts)});
+  serial(ne, CountPairsStep{tracks, span_of(counts)});
   std::inclusive_scan(counts.begin(), counts.end(), pair_offsets.begin() + 1);
   const std::uint64_t np = pair_offsets[ne];
 
@@ -25,7 +35,7 @@ vertex::Result find_vertices(const vertex::TrackParamsView& tracks, const vertex
   Vertices pairs;
   pairs.resize(np);
   const VerticesView pv = view(pairs);
-  for_each(ne, FillPairsStep{tracks, span_of(std::as_const(pair_offsets)), span_of(first), span_of(second), pv});
+  serial(ne, FillPairsStep{tracks, span_of(std::as_const(pair_offsets)), span_of(first), span_of(second), pv});
   std::vector<std::uint8_t> status(np);
   for_each(np, FitPairStep{tracks, options, span_of(std::as_const(first)), span_of(std::as_const(second)), pv,
                            span_of(status)});
@@ -35,8 +45,8 @@ vertex::Result find_vertices(const vertex::TrackParamsView& tracks, const vertex
   Result r;
   r.vertices.resize(row[np]);
   r.vertices.event_offsets.assign(ne + 1, 0);
-  for_each(np, CompactStep{pv, span_of(std::as_const(status)), span_of(std::as_const(row)), view(r.vertices)});
-  for_each(ne + 1, VertexOffsetsStep{span_of(std::as_const(pair_offsets)), span_of(std::as_const(row)),
+  serial(np, CompactStep{pv, span_of(std::as_const(status)), span_of(std::as_const(row)), view(r.vertices)});
+  serial(ne + 1, VertexOffsetsStep{span_of(std::as_const(pair_offsets)), span_of(std::as_const(row)),
                                      span_of(r.vertices.event_offsets)});
 
   Summary& s = r.summary;

@@ -69,8 +69,9 @@ UMBRA_HD inline Mat<R, C> operator-(const Mat<R, C>& x, const Mat<R, C>& y) {
 
 /// Cholesky factor of a symmetric matrix (A = L L^T, lower triangle of L written). Returns false
 /// when a pivot is not positive, i.e. A is not positive definite.
+/// `inv_diag` receives 1 / L[i][i] (one division per row; the rest are products).
 template <int N>
-UMBRA_HD inline bool cholesky_lower(const Mat<N, N>& A, double L[N][N]) {
+UMBRA_HD inline bool cholesky_lower(const Mat<N, N>& A, double L[N][N], double inv_diag[N]) {
   for (int i = 0; i < N; ++i)
     for (int j = 0; j <= i; ++j) {
       double s = A.a[i][j];
@@ -78,8 +79,9 @@ UMBRA_HD inline bool cholesky_lower(const Mat<N, N>& A, double L[N][N]) {
       if (i == j) {
         if (!(s > 0.0)) return false;  // also rejects NaN
         L[i][i] = sqrt(s);
+        inv_diag[i] = 1.0 / L[i][i];
       } else {
-        L[i][j] = s / L[j][j];
+        L[i][j] = s * inv_diag[j];
       }
     }
   return true;
@@ -88,25 +90,25 @@ UMBRA_HD inline bool cholesky_lower(const Mat<N, N>& A, double L[N][N]) {
 /// True when the symmetric matrix A is positive definite (the factorisation only, no inverse).
 template <int N>
 UMBRA_HD inline bool positive_definite(const Mat<N, N>& A) {
-  double L[N][N];
-  return cholesky_lower(A, L);
+  double L[N][N], id[N];
+  return cholesky_lower(A, L, id);
 }
 
 /// Inverse of a symmetric positive-definite matrix by Cholesky (A = L L^T). Returns false (and
 /// leaves `inv` unspecified) when a pivot is not positive, i.e. A is not positive definite.
 template <int N>
 UMBRA_HD inline bool invert_spd(const Mat<N, N>& A, Mat<N, N>& inv) {
-  double L[N][N];
-  if (!cholesky_lower(A, L)) return false;
+  double L[N][N], id[N];
+  if (!cholesky_lower(A, L, id)) return false;
   // Inverse of L (lower triangular), then inv = L^-T L^-1.
   double Li[N][N];
   for (int i = 0; i < N; ++i) {
     for (int j = 0; j < N; ++j) Li[i][j] = 0.0;
-    Li[i][i] = 1.0 / L[i][i];
+    Li[i][i] = id[i];
     for (int j = 0; j < i; ++j) {
       double s = 0.0;
       for (int k = j; k < i; ++k) s -= L[i][k] * Li[k][j];
-      Li[i][j] = s / L[i][i];
+      Li[i][j] = s * id[i];
     }
   }
   for (int i = 0; i < N; ++i)
