@@ -697,11 +697,16 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
   const bool err_ok = n_sig_err > 0 && detail::finite(n_sig_err);
   const double mu_scale = err_ok ? n_sig_err : sqrt(n_events);
   const double mu_test = z * (mu_scale > 1 ? mu_scale : 1.0);  // >= 1 event (see analyse_window)
-  double pa[np_max];
-  detail::shifted_start(v, pb, fsb.dp_dyield, mu_test, pa);
-  const Fit fa = fit_window(v, asimov, Mode::fixed_yield, mu_test, pa, cfg, false, team);
-  count(fa, false);
-  const double qa = 2 * fa.nll;
+  // A job with a failed fit is re-run with Ceres as a whole (run_scan_batched): once one failed,
+  // its remaining fits would only be discarded (the limit fits of such windows mostly fail too).
+  double qa = 0;
+  if (status != 2) {
+    double pa[np_max];
+    detail::shifted_start(v, pb, fsb.dp_dyield, mu_test, pa);
+    const Fit fa = fit_window(v, asimov, Mode::fixed_yield, mu_test, pa, cfg, false, team);
+    count(fa, false);
+    qa = 2 * fa.nll;
+  }
   const double sigma_a = qa > 0 ? mu_test / sqrt(qa) : n_sig_err;
 
   // Observed q~mu limit (see analyse_window for the two branches).
@@ -713,7 +718,7 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
   if (n_sig >= 0) {
     double mu = n_sig + z * sigma;
     detail::shifted_start(v, fsb.p, fsb.dp_dyield, mu - n_sig, warm);
-    for (int it = 0; it < 12; ++it) {
+    for (int it = 0; it < 12 && status != 2; ++it) {
       const Fit fm = fit_window(v, data, Mode::fixed_yield, mu, warm, cfg, false, team);
       count(fm, true);
       const double q = 2 * (fm.nll - nll_sb);
@@ -730,7 +735,7 @@ UMBRA_HD void run_job(const BinnedView& v, const FitConfig& cfg, double z, const
     double mu = n_sig + z * sigma_a;
     if (mu > 0) {
       detail::shifted_start(v, fb.p, fsb.dp_dyield, mu, warm);
-      for (int it = 0; it < 12; ++it) {
+      for (int it = 0; it < 12 && status != 2; ++it) {
         const Fit fm = fit_window(v, data, Mode::fixed_yield, mu, warm, cfg, false, team);
         count(fm, true);
         const double zm = qtilde_z(2 * (fm.nll - nll_b), mu, sigma_a);
