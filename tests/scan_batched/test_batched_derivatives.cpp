@@ -180,3 +180,24 @@ TEST(BatchedDerivatives, BackgroundOnlyShortcutsChangeNothing) {
       EXPECT_NEAR(fast.h[batched::detail::hidx(a, c)], full.h[batched::detail::hidx(a, c)], 1e-10 * std::abs(full.h[batched::detail::hidx(a, c)]));
   }
 }
+
+TEST(BatchedDerivatives, RuntimeOrderEvaluationEqualsTheUnrolledOne) {
+  // The device instantiates evaluate_nk<0> (order at run time); the host the per-order unrolled
+  // ones. Same sums in the same order: identical bits.
+  for (int order : {2, 4, 5}) {
+    const Window w(dscb, Basis::chebyshev, order, 150, 17);
+    const std::vector<double> p = w.point();
+    for (int what : {int(eval_value), int(eval_hessian), int(eval_ceres_jtj)}) {
+      Eval a, b;
+      evaluate(w.v, BinData{w.v.counts, nullptr}, p.data(), what, a, SerialTeam{});
+      batched::detail::evaluate_nk<0, true>(w.v, BinData{w.v.counts, nullptr}, p.data(), what, b, SerialTeam{}, true);
+      EXPECT_EQ(a.nll, b.nll) << order;
+      if (what == eval_value) continue;
+      for (int x = 0; x < w.v.n_params(); ++x) {
+        EXPECT_EQ(a.g[x], b.g[x]) << order << " " << x;
+        for (int y = x; y < w.v.n_params(); ++y)
+          EXPECT_EQ(a.h[batched::detail::hidx(x, y)], b.h[batched::detail::hidx(x, y)]) << order << " " << x << " " << y;
+      }
+    }
+  }
+}

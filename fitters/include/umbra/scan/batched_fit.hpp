@@ -150,23 +150,28 @@ UMBRA_HD inline void accumulate(double w, double c, const double* u, double* gu,
 
 /// The bin loop over [b0, b1) with the feature count fixed at compile time (NK background
 /// coefficients; SIG: f and df come first), so the accumulators live in registers.
+/// Feature capacity for NK background coefficients; NK = 0: the count is v.order + 1 at run time.
+template <int NK, bool SIG>
+inline constexpr int feature_cap = (NK > 0 ? NK : max_poly_order + 1) + (SIG ? 2 : 0);
+
 template <int NK, bool SIG>
 UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const double* p, int what, bool second,
                               const CbPrepared& cp, double I, double dI, double d2I, double amp, int b0, int b1,
-                              FeatureSums<NK + (SIG ? 2 : 0)>& s) {
-  constexpr int F = NK + (SIG ? 2 : 0), off = SIG ? 2 : 0;
+                              FeatureSums<feature_cap<NK, SIG>>& s) {
+  constexpr int FC = feature_cap<NK, SIG>, off = SIG ? 2 : 0;
+  const int nk = NK > 0 ? NK : v.order + 1, F = nk + off;
   const int nb = v.n_bins;
   const bool derivs = what != eval_value, hess = what == eval_hessian;
   const double inv_sigma = 1 / cp.s.sigma, inv_i = 1 / I;
-  double nll = 0, swd2f = 0, gu[F], hu[F * (F + 1) / 2];
+  double nll = 0, swd2f = 0, gu[FC], hu[FC * (FC + 1) / 2];
   for (int m = 0; m < F; ++m) gu[m] = 0;
   for (int m = 0; m < F * (F + 1) / 2; ++m) hu[m] = 0;
   EdgeValues prev{0, 0, 0}, cur{0, 0, 0};
   if (SIG) prev = edge_values(cp, v.edges[b0], second, inv_sigma);
   for (int i = b0; i < b1; ++i) {
-    double u[F];
+    double u[FC];
     double bkg = 0;
-    for (int k = 0; k < NK; ++k) {
+    for (int k = 0; k < nk; ++k) {
       u[off + k] = v.basis_integrals[k * nb + i];
       bkg += p[p_background + k] * u[off + k];
     }
@@ -191,7 +196,16 @@ UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const doubl
         c = r2 > 1e-16 ? bt.d1 * bt.d1 / r2 : 1 / (nu > floor_events ? nu : floor_events);
       }
       const double wgt = bt.d1;
-      accumulate<F>(wgt, c, u, gu, hu);
+      if constexpr (NK > 0) {
+        accumulate<FC>(wgt, c, u, gu, hu);
+      } else {
+        int idx = 0;
+        for (int m = 0; m < F; ++m) {
+          gu[m] += wgt * u[m];
+          const double cm = c * u[m];
+          for (int l = m; l < F; ++l) hu[idx++] += cm * u[l];
+        }
+      }
       if (SIG && second) {
         const double d2dg = cur.d2 - prev.d2;
         // d2f = dG''/I - 2 dG' I'/I^2 - dG I''/I^2 + 2 dG I'^2/I^3
@@ -213,7 +227,8 @@ UMBRA_HD inline int fidx(int f, int m, int l) { return m * f - m * (m - 1) / 2 +
 template <int NK, bool SIG, class Team>
 UMBRA_HD inline void evaluate_nk(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
                                  const Team& team, bool res_free) {
-  constexpr int F = NK + (SIG ? 2 : 0), off = SIG ? 2 : 0;
+  constexpr int FC = feature_cap<NK, SIG>, off = SIG ? 2 : 0;
+  const int F = (NK > 0 ? NK : v.order + 1) + off;
   const bool derivs = what != eval_value, second = what == eval_hessian && SIG && res_free;
   CbPrepared cp;
   WindowNorm w{0, 0, 1, 0};
@@ -233,12 +248,12 @@ UMBRA_HD inline void evaluate_nk(const BinnedView& v, const BinData& d, const do
   const int nb = v.n_bins;
   const int b0 = int((long long)nb * team.lane() / team.size());
   const int b1 = int((long long)nb * (team.lane() + 1) / team.size());
-  FeatureSums<F> s;
+  FeatureSums<FC> s;
   bin_sums<NK, SIG>(v, d, p, what, second, cp, w.integral, w.d_integral_dsigma, d2I, n_sig * kappa, b0, b1, s);
   // Reduce over the team (a fixed butterfly on a warp: every lane gets the same bits).
   e.nll = team.sum(s.nll) + 0.5 * (p[p_theta_eff] * p[p_theta_eff] + p[p_theta_res] * p[p_theta_res]);
   if (!derivs) return;
-  double gu[F], hu[F * (F + 1) / 2];
+  double gu[FC], hu[FC * (FC + 1) / 2];
   for (int m = 0; m < F; ++m) gu[m] = team.sum(s.gu[m]);
   for (int m = 0; m < F * (F + 1) / 2; ++m) hu[m] = team.sum(s.hu[m]);
   const double swd2f = second ? team.sum(s.swd2f) : 0.0;
@@ -277,6 +292,11 @@ UMBRA_HD inline void evaluate_nk(const BinnedView& v, const BinData& d, const do
 template <bool SIG, class Team>
 UMBRA_HD inline void evaluate_sig(const BinnedView& v, const BinData& d, const double* p, int what, Eval& e,
                                   const Team& team, bool res_free) {
+#if UMBRA_ON_DEVICE
+  // One instantiation with the order at run time: the per-order unrolled ones below, inlined at
+  // every fit of run_job, made ptxas take > 10 minutes and ~8 GB per architecture.
+  return evaluate_nk<0, SIG>(v, d, p, what, e, team, res_free);
+#else
   switch (v.order) {  // orders 0..max_poly_order (polynomial.hpp)
     case 0: return evaluate_nk<1, SIG>(v, d, p, what, e, team, res_free);
     case 1: return evaluate_nk<2, SIG>(v, d, p, what, e, team, res_free);
@@ -287,6 +307,7 @@ UMBRA_HD inline void evaluate_sig(const BinnedView& v, const BinData& d, const d
     case 6: return evaluate_nk<7, SIG>(v, d, p, what, e, team, res_free);
     default: return evaluate_nk<max_poly_order + 1, SIG>(v, d, p, what, e, team, res_free);
   }
+#endif
 }
 static_assert(max_poly_order == 7, "evaluate_sig dispatches orders 0..7");
 }  // namespace detail
