@@ -535,7 +535,7 @@ UMBRA_HD Attempt minimise(const BinnedView& v, const BinData& d, const FreeSet& 
 /// default start of the Ceres path, linear_background_start): Neyman weights floored at 1.
 UMBRA_HD inline void linear_background(const BinnedView& v, const BinData& d, double* p) {
   const int nb = v.n_bins, nk = v.order + 1;
-  double a_mat[np_max * np_max], rhs[np_max];
+  double a_mat[np_max * np_max] = {}, rhs[np_max] = {};  // zeroed: GCC cannot see the nk x nk fill
   for (int a = 0; a < nk; ++a) {
     rhs[a] = 0;
     for (int b = 0; b <= a; ++b) a_mat[a * np_max + b] = 0;
