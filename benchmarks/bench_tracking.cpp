@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "replicated_events.hpp"
 #include "tracking/track_samples.hpp"
 #include "umbra/cpu/for_each.hpp"
 #include "umbra/cpu/track_fit.hpp"
@@ -106,18 +107,30 @@ void BM_FitPerTrackScalar(benchmark::State& state) {
 BENCHMARK(BM_FitPerTrackScalar)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 #if defined(UMBRA_WITH_CUDA)
+// Argument: copies of the 2000-track sample in one call (2000 tracks cannot fill a GPU).
 void BM_FitCuda(benchmark::State& state) {
   if (cuda::device_count() == 0) {
     state.SkipWithError("no CUDA device");
     return;
   }
   const auto geo = tracker::belle2_tracker();
-  const TrackerHits& h = sample();
+  const TrackerHits h = bench::replicated_events(sample(), int(state.range(0)));
   cuda::Context ctx;
-  for (auto _ : state) benchmark::DoNotOptimize(cuda::fit_tracks(ctx, geo, h));
+  cuda::Timings total;
+  for (auto _ : state) {
+    cuda::Timings t;
+    benchmark::DoNotOptimize(cuda::fit_tracks(ctx, geo, h, {}, nullptr, &t));
+    total.upload_ms += t.upload_ms, total.kernel_ms += t.kernel_ms, total.download_ms += t.download_ms;
+  }
+  const double n = double(state.iterations());
+  state.counters["upload_ms"] = total.upload_ms / n;
+  state.counters["kernel_ms"] = total.kernel_ms / n;
+  state.counters["download_ms"] = total.download_ms / n;
+  state.counters["kernel_tracks/s"] = double(h.n_events()) / (total.kernel_ms / n * 1e-3);
   state.SetItemsProcessed(state.iterations() * std::int64_t(h.n_events()));
+  state.SetLabel(cuda::device_description());
 }
-BENCHMARK(BM_FitCuda)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FitCuda)->Arg(1)->Arg(100)->ArgName("copies")->Unit(benchmark::kMillisecond)->UseRealTime();
 #endif
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "common/vertex_truth.hpp"
+#include "replicated_events.hpp"
 #include "umbra/cpu/for_each.hpp"
 #include "umbra/cpu/vertex_finder.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
@@ -71,27 +72,31 @@ void BM_VertexCpuTrackMaterial(benchmark::State& state) {
 BENCHMARK(BM_VertexCpuTrackMaterial)->Unit(benchmark::kMillisecond);
 
 #ifdef UMBRA_WITH_CUDA
+// Argument: copies of the batch in one call (120k pairs; the GPU wants more to fill).
 void BM_VertexCuda(benchmark::State& state) {
   if (cuda::device_count() == 0) {
     state.SkipWithError("no CUDA device");
     return;
   }
+  const track::Tracks tracks = bench::replicated_events(batch(), int(state.range(0)));
+  const double pairs = double(pairs_per_batch) * double(state.range(0));
   cuda::Context ctx;
   const auto o = vertex::Options::displaced();
   cuda::Timings total;
   for (auto _ : state) {
     cuda::Timings tm;
-    benchmark::DoNotOptimize(cuda::find_vertices(ctx, batch(), o, &tm));
+    benchmark::DoNotOptimize(cuda::find_vertices(ctx, tracks, o, &tm));
     total.upload_ms += tm.upload_ms, total.kernel_ms += tm.kernel_ms, total.download_ms += tm.download_ms;
   }
   const double n = double(state.iterations());
   state.counters["upload_ms"] = total.upload_ms / n;
   state.counters["kernel_ms"] = total.kernel_ms / n;
   state.counters["download_ms"] = total.download_ms / n;
-  state.counters["kernel_pairs/s"] = double(pairs_per_batch) / (total.kernel_ms / n * 1e-3);
-  state.SetItemsProcessed(int64_t(n) * pairs_per_batch);
+  state.counters["kernel_pairs/s"] = pairs / (total.kernel_ms / n * 1e-3);
+  state.SetItemsProcessed(std::int64_t(n * pairs));
+  state.SetLabel(cuda::device_description());
 }
-BENCHMARK(BM_VertexCuda)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_VertexCuda)->Arg(1)->Arg(10)->ArgName("copies")->Unit(benchmark::kMillisecond);
 #endif
 
 }  // namespace

@@ -91,6 +91,7 @@ vertex::Result find_vertices(Context& ctx, const vertex::TrackParamsView& h, con
   DeviceBuffer<std::uint32_t> first, second;
   DeviceBuffer<std::uint8_t> status;
   DeviceBuffer<std::uint64_t> row;
+  DeviceBuffer<std::uint64_t> vtx_offsets(ne + 1);
   DeviceVertices pairs, out;
   std::uint64_t np = 0, nv = 0;
   Result r;
@@ -109,10 +110,11 @@ vertex::Result find_vertices(Context& ctx, const vertex::TrackParamsView& h, con
     UMBRA_CUDA_CHECK(cudaMemcpyAsync(&nv, row.data() + np, sizeof nv, cudaMemcpyDeviceToHost, s));
     UMBRA_CUDA_CHECK(cudaStreamSynchronize(s));
     const VerticesView ov = out.view(nv);
-    DeviceBuffer<std::uint64_t> vtx_offsets(ne + 1);
     for_each(np, CompactStep{pv, status.cspan(), row.cspan(), ov}, s);
     for_each(ne + 1, VertexOffsetsStep{pair_offsets.cspan(), row.cspan(), vtx_offsets.span()}, s);
-    PhaseTimer q(s, timings ? &t.download_ms : nullptr);
+  }
+  {
+    PhaseTimer p(s, timings ? &t.download_ms : nullptr);
     out.download(r.vertices, s);
     vtx_offsets.download(r.vertices.event_offsets, s);
     std::vector<std::uint8_t> st;

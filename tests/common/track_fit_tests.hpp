@@ -222,7 +222,13 @@ TYPED_TEST_P(TrackFitTest, BadInputFailsOnlyThatTrack) {
     }
 }
 
-// Same input, same output as the CPU backend within 1e-6 relative.
+// Same input, same output as the CPU backend. Not bit for bit: the two libm's (sin, cos, atan2,
+// exp, log) differ in the last bit, and the filter amplifies that - its covariance shrinks by
+// ~1e11 from the seed's (and the backward pass's 1e4-inflated) one, so the subtraction keeps only
+// ~5 significant digits of the last bit. Measured on an H200 (benchmarks/results/gpu.md), 500
+// tracks: every status identical, parameters within 6.4e-4 of their own sigma, covariance entries
+// within 1.5e-5 of sqrt(C_ii C_jj), chi2 within 3.3e-4 relative (22 tracks within 1e-6 relative in
+// every output). Asserted with a margin of ~7 on those.
 TYPED_TEST_P(TrackFitTest, AgreesWithCpuBackend) {
   const auto geo = tracker::belle2_tracker();
   const McParticles mc = muon_gun(500, 0.2, 5.0, 30.0, 140.0, 71);
@@ -230,17 +236,43 @@ TYPED_TEST_P(TrackFitTest, AgreesWithCpuBackend) {
   const auto ref = cpu::fit_tracks(geo, h, {});
   const auto r = TypeParam::run(geo, h, {});
   ASSERT_EQ(r.tracks.size(), ref.tracks.size());
-  auto close = [](double a, double b) { return std::fabs(a - b) <= 1e-6 * std::fmax(std::fabs(a), std::fabs(b)) + 1e-30; };
-  for (std::uint64_t t = 0; t < ref.tracks.size(); ++t) {
-    ASSERT_EQ(r.tracks.status[t], ref.tracks.status[t]) << t;
-    ASSERT_TRUE(close(r.tracks.d0[t], ref.tracks.d0[t])) << t;
-    ASSERT_TRUE(close(r.tracks.phi0[t], ref.tracks.phi0[t])) << t;
-    ASSERT_TRUE(close(r.tracks.omega[t], ref.tracks.omega[t])) << t;
-    ASSERT_TRUE(close(r.tracks.z0[t], ref.tracks.z0[t])) << t;
-    ASSERT_TRUE(close(r.tracks.tan_lambda[t], ref.tracks.tan_lambda[t])) << t;
-    for (int i = 0; i < 15; ++i) ASSERT_TRUE(close(r.tracks.cov[i][t], ref.tracks.cov[i][t])) << t << " cov " << i;
-    ASSERT_TRUE(close(r.tracks.chi2[t], ref.tracks.chi2[t])) << t;
+  const track::Tracks &a = r.tracks, &c = ref.tracks;
+  double worst_param = 0, worst_cov = 0, worst_chi2 = 0;
+  std::uint64_t within_1e6 = 0, ok = 0;
+  for (std::uint64_t t = 0; t < c.size(); ++t) {
+    ASSERT_EQ(a.status[t], c.status[t]) << t;
+    if (c.status[t] != std::uint8_t(track::FitStatus::ok)) continue;
+    ++ok;
+    const float* pa[5] = {&a.d0[t], &a.phi0[t], &a.omega[t], &a.z0[t], &a.tan_lambda[t]};
+    const float* pc[5] = {&c.d0[t], &c.phi0[t], &c.omega[t], &c.z0[t], &c.tan_lambda[t]};
+    bool rel_1e6 = true;
+    auto rel = [&](double x, double y) {
+      const double d = std::fabs(x - y) / std::fmax(std::fmax(std::fabs(x), std::fabs(y)), 1e-30);
+      rel_1e6 = rel_1e6 && d <= 1e-6;
+      return d;
+    };
+    double diag[5];
+    for (int i = 0, k = 0; i < 5; ++i)
+      for (int j = i; j < 5; ++j, ++k)
+        if (i == j) diag[i] = c.cov[k][t];
+    for (int i = 0, k = 0; i < 5; ++i) {
+      rel(*pa[i], *pc[i]);
+      worst_param = std::fmax(worst_param, std::fabs(*pa[i] - *pc[i]) / std::sqrt(diag[i]));
+      for (int j = i; j < 5; ++j, ++k) {
+        rel(a.cov[k][t], c.cov[k][t]);
+        worst_cov = std::fmax(worst_cov, std::fabs(a.cov[k][t] - c.cov[k][t]) / std::sqrt(diag[i] * diag[j]));
+      }
+    }
+    worst_chi2 = std::fmax(worst_chi2, rel(a.chi2[t], c.chi2[t]));
+    within_1e6 += rel_1e6;
   }
+  std::printf("%llu tracks fitted by both: max |dp|/sigma_p %.2e, max |dC_ij|/sqrt(C_ii C_jj) %.2e, max |dchi2|/chi2 "
+              "%.2e; %llu with every output within 1e-6 relative\n",
+              (unsigned long long)ok, worst_param, worst_cov, worst_chi2, (unsigned long long)within_1e6);
+  EXPECT_GT(ok, 450u);
+  EXPECT_LT(worst_param, 5e-3);
+  EXPECT_LT(worst_cov, 1e-4);
+  EXPECT_LT(worst_chi2, 3e-3);
 }
 
 REGISTER_TYPED_TEST_SUITE_P(TrackFitTest, PullsAndChi2Probability, MomentumAndImpactParameterResolution,
