@@ -18,16 +18,22 @@
 
 namespace umbra::test {
 
+/// The batched-scan tests' spectrum: a falling background on M^2_gg in [0.3, 2.2] GeV^2 with
+/// `n_signal` Crystal Ball events at 1 GeV^2 (sigma 0.02 GeV^2).
+inline scan::Spectrum peaked_toy(std::uint64_t seed, double n_signal, double bg_events = 30000) {
+  scan::test::ToyBackground bg;
+  bg.lo = 0.3, bg.hi = 2.2, bg.expected = bg_events;
+  scan::Spectrum s;
+  s.m2_gg = scan::test::make_toy(bg, scan::CrystalBallShape{1.0, 0.02, 1.0, 3.0}, n_signal, seed, 0);
+  s.prepare("toy");
+  return s;
+}
+
 template <class Runner>
 class ScanBatchedTest : public ::testing::Test {
  protected:
   static scan::Spectrum toy(std::uint64_t seed, double n_signal, double bg_events = 30000) {
-    scan::test::ToyBackground bg;
-    bg.lo = 0.3, bg.hi = 2.2, bg.expected = bg_events;
-    scan::Spectrum s;
-    s.m2_gg = scan::test::make_toy(bg, scan::CrystalBallShape{1.0, 0.02, 1.0, 3.0}, n_signal, seed, 0);
-    s.prepare("toy");
-    return s;
+    return peaked_toy(seed, n_signal, bg_events);
   }
   static scan::ScanOptions grid() {
     scan::ScanOptions o;

@@ -21,10 +21,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Cuda, ScanBatchedTest, CudaLayouts);
 // chunked sums and the device's contractions).
 TEST(ScanBatchedCuda, AgreesWithCpuBackend) {
   using namespace scan;
-  scan::test::ToyBackground bg;
-  bg.lo = 0.3, bg.hi = 2.2, bg.expected = 30000;
-  Spectrum s;
-  s.m2_gg = scan::test::make_toy(bg, CrystalBallShape{1.0, 0.02, 1.0, 3.0}, 150, 9, 0);
+  const Spectrum s = peaked_toy(9, 150);
   ScanOptions o;
   o.masses = {0.9, 0.95, 1.0, 1.05, 1.1};
   const ScanResult c = run_scan_batched(s, SignalTable::default_table(), o);

@@ -16,11 +16,7 @@ TEST(ScanBatchedCpu, PackedWindowsAreMakeHistogramsBitForBit) {
   // pack_windows computes the counts once per distinct (observable, range, bins): every window,
   // shared or not, must still be exactly its own make_histogram.
   using namespace scan;
-  scan::test::ToyBackground bg;
-  bg.lo = 0.3, bg.hi = 2.2, bg.expected = 30000;
-  Spectrum s;
-  s.m2_gg = scan::test::make_toy(bg, CrystalBallShape{1.0, 0.02, 1.0, 3.0}, 150, 5, 0);
-  s.prepare("toy");
+  const Spectrum s = peaked_toy(5, 150);
   ScanOptions o;
   o.masses = {0.9, 1.0, 1.1};
   const SignalTable table = SignalTable::default_table();
@@ -42,10 +38,7 @@ TEST(ScanBatchedCpu, PackedWindowsAreMakeHistogramsBitForBit) {
 
 TEST(ScanBatchedCpu, ResultsDoNotDependOnTheThreadCount) {
   using namespace scan;
-  scan::test::ToyBackground bg;
-  bg.lo = 0.3, bg.hi = 2.2, bg.expected = 30000;
-  Spectrum s;
-  s.m2_gg = scan::test::make_toy(bg, CrystalBallShape{1.0, 0.02, 1.0, 3.0}, 150, 5, 0);
+  const Spectrum s = peaked_toy(5, 150);
   ScanOptions o;
   o.masses = {0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2};
   cpu::set_thread_count(1);
