@@ -6,6 +6,7 @@
 #include "umbra/cpu/digit_kinematics.hpp"
 #include "umbra/cpu/for_each.hpp"
 #ifdef UMBRA_WITH_CUDA
+#include "cuda_phase_times.hpp"
 #include "umbra/cuda/digit_kinematics.hpp"
 #endif
 
@@ -35,18 +36,16 @@ void BM_DigitKinematicsCuda(benchmark::State& state) {
   }
   umbra::cuda::Context ctx;
   const auto& b = batch();
-  umbra::cuda::Timings total;
+  umbra::bench::CudaPhaseTimes times;
   for (auto _ : state) {
     umbra::cuda::Timings t;
     benchmark::DoNotOptimize(umbra::cuda::digit_kinematics(ctx, b.digits, &t));
-    total.upload_ms += t.upload_ms, total.kernel_ms += t.kernel_ms, total.download_ms += t.download_ms;
+    times.add(t);
   }
-  const double n = double(state.iterations());
-  state.counters["upload_ms"] = total.upload_ms / n;
-  state.counters["kernel_ms"] = total.kernel_ms / n;
-  state.counters["download_ms"] = total.download_ms / n;
+  times.report(state);
   state.SetItemsProcessed(int64_t(state.iterations() * b.digits.size()));
-  state.counters["events/s"] = benchmark::Counter(n * double(b.n_events()), benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(double(state.iterations()) * double(b.n_events()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_DigitKinematicsCuda)->Unit(benchmark::kMillisecond);
 #endif

@@ -14,6 +14,7 @@
 #include "umbra/cpu/for_each.hpp"
 #include "umbra/cpu/track_fit.hpp"
 #if defined(UMBRA_WITH_CUDA)
+#include "cuda_phase_times.hpp"
 #include "umbra/cuda/track_fit.hpp"
 #endif
 
@@ -116,17 +117,13 @@ void BM_FitCuda(benchmark::State& state) {
   const auto geo = tracker::belle2_tracker();
   const TrackerHits h = bench::replicated_events(sample(), int(state.range(0)));
   cuda::Context ctx;
-  cuda::Timings total;
+  bench::CudaPhaseTimes times;
   for (auto _ : state) {
     cuda::Timings t;
     benchmark::DoNotOptimize(cuda::fit_tracks(ctx, geo, h, {}, nullptr, &t));
-    total.upload_ms += t.upload_ms, total.kernel_ms += t.kernel_ms, total.download_ms += t.download_ms;
+    times.add(t);
   }
-  const double n = double(state.iterations());
-  state.counters["upload_ms"] = total.upload_ms / n;
-  state.counters["kernel_ms"] = total.kernel_ms / n;
-  state.counters["download_ms"] = total.download_ms / n;
-  state.counters["kernel_tracks/s"] = double(h.n_events()) / (total.kernel_ms / n * 1e-3);
+  state.counters["kernel_tracks/s"] = double(h.n_events()) / times.report(state);
   state.SetItemsProcessed(state.iterations() * std::int64_t(h.n_events()));
   state.SetLabel(cuda::device_description());
 }

@@ -12,6 +12,7 @@
 #include "umbra/vertex/inner_material.hpp"
 #include "umbra/vertex/pair_steps.hpp"
 #ifdef UMBRA_WITH_CUDA
+#include "cuda_phase_times.hpp"
 #include "umbra/cuda/vertex_finder.hpp"
 #endif
 
@@ -82,18 +83,14 @@ void BM_VertexCuda(benchmark::State& state) {
   const double pairs = double(pairs_per_batch) * double(state.range(0));
   cuda::Context ctx;
   const auto o = vertex::Options::displaced();
-  cuda::Timings total;
+  bench::CudaPhaseTimes times;
   for (auto _ : state) {
     cuda::Timings tm;
     benchmark::DoNotOptimize(cuda::find_vertices(ctx, tracks, o, &tm));
-    total.upload_ms += tm.upload_ms, total.kernel_ms += tm.kernel_ms, total.download_ms += tm.download_ms;
+    times.add(tm);
   }
-  const double n = double(state.iterations());
-  state.counters["upload_ms"] = total.upload_ms / n;
-  state.counters["kernel_ms"] = total.kernel_ms / n;
-  state.counters["download_ms"] = total.download_ms / n;
-  state.counters["kernel_pairs/s"] = pairs / (total.kernel_ms / n * 1e-3);
-  state.SetItemsProcessed(std::int64_t(n * pairs));
+  state.counters["kernel_pairs/s"] = pairs / times.report(state);
+  state.SetItemsProcessed(std::int64_t(double(state.iterations()) * pairs));
   state.SetLabel(cuda::device_description());
 }
 BENCHMARK(BM_VertexCuda)->Arg(1)->Arg(10)->ArgName("copies")->Unit(benchmark::kMillisecond);
