@@ -109,6 +109,31 @@ TEST(VertexHelix, JacobiansMatchFiniteDifferences) {
   }
 }
 
+// The fixed zeros and ones of the Jacobians that the vertex fit's products skip
+// (vertex_fit.hpp, detail::track_terms): exact for any state.
+TEST(VertexHelix, JacobianStructure) {
+  Philox rng(8, 0);
+  for (int n = 0; n < 100; ++n) {
+    const double v[3] = {rng.uniform(-60, 60), rng.uniform(-60, 60), rng.uniform(-30, 30)};
+    const vertex::VertexMomentum q{rng.uniform(-3.1, 3.1), rng.uniform(-1.5, 1.5),
+                                   (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(5e-4, 1.5e-2)};
+    Vec<5> h;
+    Mat<5, 3> A, B;
+    vertex::perigee_from_vertex(v, q, h, A, B);
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_EQ(A.a[2][k], 0.0);
+      EXPECT_EQ(A.a[4][k], 0.0);
+      EXPECT_EQ(B.a[2][k], k == 2 ? 1.0 : 0.0);
+      EXPECT_EQ(B.a[4][k], k == 1 ? 1.0 : 0.0);
+    }
+    EXPECT_EQ(A.a[0][2], 0.0);
+    EXPECT_EQ(A.a[1][2], 0.0);
+    EXPECT_EQ(A.a[3][2], 1.0);
+    EXPECT_EQ(B.a[0][1], 0.0);
+    EXPECT_EQ(B.a[1][1], 0.0);
+  }
+}
+
 // Crossing circles give both intersections; the one at the true vertex is found first.
 TEST(VertexPoca, FindsTrueVertexAmongBothCrossings) {
   Philox rng(11, 0);
