@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "umbra/core/block_math.hpp"
 #include "umbra/core/qualifiers.hpp"
 #include "umbra/scan/model.hpp"
 #include "umbra/scan/statistics.hpp"
@@ -107,16 +108,46 @@ struct EdgeValues {
 // Beyond this many sigma on the Gaussian side erf(t/sqrt2) is 1 in double precision and
 // g(t) t < 3e-17: the edge needs no exp/erf (a single-sided window reaches +30 sigma).
 inline constexpr double core_cutoff = 9;
-// G, g and g' from one prepared evaluation (tail constants computed once per pass).
+UMBRA_HD inline bool far_edge(const CbPrepared& c, double t) {
+  return t > core_cutoff && !(c.s.double_sided() && t > c.s.alpha_hi);
+}
+// G, g and g' of n <= math_block_size edges x[0..n) from one prepared evaluation each (tail
+// constants computed once per pass), the tails' logs and all exps taken in block calls.
 // inv_sigma = 1 / c.s.sigma (divisions are a visible part of the bin loop).
+UMBRA_HD inline void edge_values_block(const CbPrepared& c, const double* x, int n, bool second, double inv_sigma,
+                                       EdgeValues* out) {
+  constexpr int B = math_block_size;
+  double t[B], u[B], log_u[B], log_g[B], g[B];
+  CbRegion r[B];
+  bool far[B], any_tail = false, any_exp = false;
+  for (int k = 0; k < n; ++k) {
+    t[k] = (x[k] - c.s.mean) * inv_sigma;
+    far[k] = far_edge(c, t[k]);
+    r[k] = cb_region(c, t[k]);
+    u[k] = cb_tail_base(c, r[k], t[k]);  // 1 in the core
+    any_tail = any_tail || r[k] != CbRegion::core;
+    any_exp = any_exp || !far[k];
+  }
+  if (any_tail)
+    log_block(u, log_u, n);
+  else
+    for (int k = 0; k < n; ++k) log_u[k] = 0;
+  for (int k = 0; k < n; ++k) log_g[k] = far[k] ? 0.0 : cb_log_shape(c, r[k], t[k], log_u[k]);
+  if (any_exp) exp_block(log_g, g, n);
+  for (int k = 0; k < n; ++k) {
+    if (far[k]) {
+      out[k] = {c.lo_total + scan::detail::sqrt_half_pi * (1.0 - c.core_lo), 0.0, 0.0};
+      continue;
+    }
+    const CbValues cv = cb_finish(c, r[k], t[k], u[k], g[k]);
+    out[k] = {cv.prim, cv.shape * t[k], 0.0};
+    // t = (x - m)/sigma, dt/dsigma = -t/sigma: d^2G/dsigma^2 = (g'(t) t^2 + 2 g(t) t) / sigma^2.
+    if (second) out[k].d2 = (cv.slope * t[k] * t[k] + 2 * cv.shape * t[k]) * (inv_sigma * inv_sigma);
+  }
+}
 UMBRA_HD inline EdgeValues edge_values(const CbPrepared& c, double x, bool second, double inv_sigma) {
-  const double t = (x - c.s.mean) * inv_sigma;
-  if (t > core_cutoff && !(c.s.double_sided() && t > c.s.alpha_hi))
-    return {c.lo_total + scan::detail::sqrt_half_pi * (1.0 - c.core_lo), 0.0, 0.0};
-  const CbValues cv = cb_values(c, t);
-  EdgeValues e{cv.prim, cv.shape * t, 0.0};
-  // t = (x - m)/sigma, dt/dsigma = -t/sigma: d^2G/dsigma^2 = (g'(t) t^2 + 2 g(t) t) / sigma^2.
-  if (second) e.d2 = (cv.slope * t * t + 2 * cv.shape * t) * (inv_sigma * inv_sigma);
+  EdgeValues e;
+  edge_values_block(c, &x, 1, second, inv_sigma, &e);
   return e;
 }
 }  // namespace detail
@@ -158,7 +189,7 @@ template <int NK, bool SIG>
 UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const double* p, int what, bool second,
                               const CbPrepared& cp, double I, double dI, double d2I, double amp, int b0, int b1,
                               FeatureSums<feature_cap<NK, SIG>>& s) {
-  constexpr int FC = feature_cap<NK, SIG>, off = SIG ? 2 : 0;
+  constexpr int FC = feature_cap<NK, SIG>, off = SIG ? 2 : 0, B = math_block_size;
   const int nk = NK > 0 ? NK : v.order + 1, F = nk + off;
   const int nb = v.n_bins;
   const bool derivs = what != eval_value, hess = what == eval_hessian;
@@ -168,52 +199,65 @@ UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const doubl
   for (int m = 0; m < F * (F + 1) / 2; ++m) hu[m] = 0;
   EdgeValues prev{0, 0, 0}, cur{0, 0, 0};
   if (SIG) prev = edge_values(cp, v.edges[b0], second, inv_sigma);
-  for (int i = b0; i < b1; ++i) {
-    double u[FC];
-    double bkg = 0;
-    for (int k = 0; k < nk; ++k) {
-      u[off + k] = v.basis_integrals[k * nb + i];
-      bkg += p[p_background + k] * u[off + k];
+  // Blocks of B bins: expected counts first, then the logs of the Poisson terms in one
+  // log_block call (a vector call on the host; B = 1 on the device), then the sums.
+  for (int i0 = b0; i0 < b1; i0 += B) {
+    const int nblk = b1 - i0 < B ? b1 - i0 : B;
+    double nu_b[B], n_b[B], ratio[B], lg[B], f_b[B], df_b[B], d2f_b[B];
+    EdgeValues ev[SIG ? B : 1];
+    if (SIG) edge_values_block(cp, v.edges + i0 + 1, nblk, second, inv_sigma, ev);
+    for (int c = 0; c < nblk; ++c) {
+      const int i = i0 + c;
+      double nu = 0;
+      for (int k = 0; k < nk; ++k) nu += p[p_background + k] * v.basis_integrals[k * nb + i];
+      if (SIG) {
+        cur = ev[c];
+        const double dg = cur.prim - prev.prim, ddg = -(cur.gt - prev.gt) * inv_sigma;
+        const double f = dg * inv_i;               // f = dG / I
+        f_b[c] = f;
+        df_b[c] = (ddg - f * dI) * inv_i;          // df/dsigma = (dG' I - dG I') / I^2
+        nu += amp * f;
+        if (second) {
+          const double d2dg = cur.d2 - prev.d2;
+          // d2f = dG''/I - 2 dG' I'/I^2 - dG I''/I^2 + 2 dG I'^2/I^3
+          d2f_b[c] = (d2dg - 2 * ddg * dI * inv_i - f * d2I + 2 * f * dI * dI * inv_i) * inv_i;
+        }
+        prev = cur;
+      }
+      const double n = d.at(v, i);
+      nu_b[c] = nu, n_b[c] = n;
+      ratio[c] = bin_term_regular(n, nu) ? n / nu : 1.0;
     }
-    double nu = bkg, dg = 0, ddg = 0;
-    if (SIG) {
-      cur = edge_values(cp, v.edges[i + 1], second, inv_sigma);
-      dg = cur.prim - prev.prim;
-      ddg = -(cur.gt - prev.gt) * inv_sigma;
-      u[0] = dg * inv_i;                   // f = dG / I
-      u[1] = (ddg - u[0] * dI) * inv_i;    // df/dsigma = (dG' I - dG I') / I^2
-      nu += amp * u[0];
-    }
-    const double n = d.at(v, i);
-    const BinTerm bt = bin_term(n, nu);  // continued below a floor: defined for every nu
-    nll += bt.t;
-    if (derivs) {
-      double c;
+    log_block(ratio, lg, nblk);
+    for (int c = 0; c < nblk; ++c) {
+      const double n = n_b[c], nu = nu_b[c];
+      // continued below a floor: defined for every nu
+      const BinTerm bt = bin_term_regular(n, nu) ? bin_term_with_log(n, nu, lg[c]) : bin_term(n, nu);
+      nll += bt.t;
+      if (!derivs) continue;
+      double c2;
       if (hess) {
-        c = bt.d2;
+        c2 = bt.d2;
       } else {  // (dr/dnu)^2 of the deviance residual r = +-sqrt(2 t), as deviance_residual()
         const double r2 = bt.t > 0 ? 2 * bt.t : 0.0;
-        c = r2 > 1e-16 ? bt.d1 * bt.d1 / r2 : 1 / (nu > floor_events ? nu : floor_events);
+        c2 = r2 > 1e-16 ? bt.d1 * bt.d1 / r2 : 1 / (nu > floor_events ? nu : floor_events);
       }
       const double wgt = bt.d1;
+      double u[FC];
+      for (int k = 0; k < nk; ++k) u[off + k] = v.basis_integrals[k * nb + i0 + c];
+      if (SIG) u[0] = f_b[c], u[1] = df_b[c];
       if constexpr (NK > 0) {
-        accumulate<FC>(wgt, c, u, gu, hu);
+        accumulate<FC>(wgt, c2, u, gu, hu);
       } else {
         int idx = 0;
         for (int m = 0; m < F; ++m) {
           gu[m] += wgt * u[m];
-          const double cm = c * u[m];
+          const double cm = c2 * u[m];
           for (int l = m; l < F; ++l) hu[idx++] += cm * u[l];
         }
       }
-      if (SIG && second) {
-        const double d2dg = cur.d2 - prev.d2;
-        // d2f = dG''/I - 2 dG' I'/I^2 - dG I''/I^2 + 2 dG I'^2/I^3
-        const double d2f = (d2dg - 2 * ddg * dI * inv_i - u[0] * d2I + 2 * u[0] * dI * dI * inv_i) * inv_i;
-        swd2f += wgt * d2f;
-      }
+      if (SIG && second) swd2f += wgt * d2f_b[c];
     }
-    if (SIG) prev = cur;
   }
   s.nll = nll, s.swd2f = swd2f;
   for (int m = 0; m < F; ++m) s.gu[m] = gu[m];
@@ -248,8 +292,35 @@ UMBRA_HD inline void evaluate_nk(const BinnedView& v, const BinData& d, const do
   const int nb = v.n_bins;
   const int b0 = int((long long)nb * team.lane() / team.size());
   const int b1 = int((long long)nb * (team.lane() + 1) / team.size());
+  // Bins whose both edges lie beyond core_cutoff on a single-sided shape's Gaussian side hold no
+  // signal (f = df = 0 exactly): summed over the background features only -- the same numbers
+  // without the products of the two zero features (~40% of the bins of a -20..+30 sigma window).
+  int b_sig = b1;
+  if (SIG && !cp.s.double_sided()) {
+    const double inv_sigma = 1 / cp.s.sigma;
+    int lo = b0, hi = b1;  // first bin in [b0, b1) with a far lower edge (b1: none)
+    while (lo < hi) {
+      const int mid = lo + (hi - lo) / 2;
+      if (far_edge(cp, (v.edges[mid] - cp.s.mean) * inv_sigma))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    b_sig = lo;
+  }
   FeatureSums<FC> s;
-  bin_sums<NK, SIG>(v, d, p, what, second, cp, w.integral, w.d_integral_dsigma, d2I, n_sig * kappa, b0, b1, s);
+  bin_sums<NK, SIG>(v, d, p, what, second, cp, w.integral, w.d_integral_dsigma, d2I, n_sig * kappa, b0, b_sig, s);
+  if (SIG && b_sig < b1) {
+    constexpr int FB = feature_cap<NK, false>;
+    FeatureSums<FB> sb;
+    bin_sums<NK, false>(v, d, p, what, false, cp, 1, 0, 0, 0, b_sig, b1, sb);
+    const int nkr = F - off;
+    s.nll += sb.nll;
+    for (int m = 0; m < nkr; ++m) {
+      s.gu[off + m] += sb.gu[m];
+      for (int l = m; l < nkr; ++l) s.hu[fidx(F, off + m, off + l)] += sb.hu[fidx(nkr, m, l)];
+    }
+  }
   // Reduce over the team (a fixed butterfly on a warp: every lane gets the same bits).
   e.nll = team.sum(s.nll) + 0.5 * (p[p_theta_eff] * p[p_theta_eff] + p[p_theta_res] * p[p_theta_res]);
   if (!derivs) return;

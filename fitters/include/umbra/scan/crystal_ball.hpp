@@ -106,25 +106,46 @@ UMBRA_HD inline CbPrepared cb_prepare(const CrystalBallShape& s) {
 struct CbValues {
   double prim, shape, slope;
 };
-UMBRA_HD inline CbValues cb_values(const CbPrepared& c, double t) {
+/// cb_values in stages, so that a loop over many t can take the logs and exps of a block of them
+/// in vector calls (batched_fit.hpp); cb_values chains them with log and exp.
+/// Region of t: the core or one of the power-law tails.
+enum class CbRegion : int { core = 0, low_tail = 1, high_tail = 2 };
+UMBRA_HD inline CbRegion cb_region(const CbPrepared& c, double t) {
+  if (t < -c.s.alpha_lo) return CbRegion::low_tail;
+  if (c.s.double_sided() && t > c.s.alpha_hi) return CbRegion::high_tail;
+  return CbRegion::core;
+}
+/// The tail's base u = B -+ t (its log is needed); 1 in the core.
+UMBRA_HD inline double cb_tail_base(const CbPrepared& c, CbRegion r, double t) {
+  return r == CbRegion::low_tail ? c.lo_b - t : r == CbRegion::high_tail ? c.hi_b + t : 1.0;
+}
+/// ln g(t) from ln u: ln A - n ln u in a tail, -t^2/2 in the core.
+UMBRA_HD inline double cb_log_shape(const CbPrepared& c, CbRegion r, double t, double log_u) {
+  return r == CbRegion::low_tail    ? c.lo_ln_a - c.s.n_lo * log_u
+         : r == CbRegion::high_tail ? c.hi_ln_a - c.s.n_hi * log_u
+                                    : -0.5 * t * t;
+}
+/// G(t) and dg/dt from g(t) = shape (one erf in the core).
+UMBRA_HD inline CbValues cb_finish(const CbPrepared& c, CbRegion r, double t, double u, double shape) {
   using namespace detail;
   CbValues v;
-  if (t < -c.s.alpha_lo) {  // g = A (B - t)^-n, G = g (B - t) / (n - 1)
-    const double u = c.lo_b - t;
-    v.shape = exp(c.lo_ln_a - c.s.n_lo * log(u));
-    v.prim = v.shape * u / (c.s.n_lo - 1.0);
-    v.slope = c.s.n_lo * v.shape / u;
-  } else if (c.s.double_sided() && t > c.s.alpha_hi) {
-    const double u = c.hi_b + t;
-    v.shape = exp(c.hi_ln_a - c.s.n_hi * log(u));
-    v.prim = c.below_hi + c.hi_tail - v.shape * u / (c.s.n_hi - 1.0);
-    v.slope = -c.s.n_hi * v.shape / u;
+  v.shape = shape;
+  if (r == CbRegion::low_tail) {  // G = g (B - t) / (n - 1)
+    v.prim = shape * u / (c.s.n_lo - 1.0);
+    v.slope = c.s.n_lo * shape / u;
+  } else if (r == CbRegion::high_tail) {
+    v.prim = c.below_hi + c.hi_tail - shape * u / (c.s.n_hi - 1.0);
+    v.slope = -c.s.n_hi * shape / u;
   } else {
-    v.shape = exp(-0.5 * t * t);
     v.prim = c.lo_total + sqrt_half_pi * (erf(t * inv_sqrt2) - c.core_lo);
-    v.slope = -t * v.shape;
+    v.slope = -t * shape;
   }
   return v;
+}
+UMBRA_HD inline CbValues cb_values(const CbPrepared& c, double t) {
+  const CbRegion r = cb_region(c, t);
+  const double u = cb_tail_base(c, r, t);
+  return cb_finish(c, r, t, u, exp(cb_log_shape(c, r, t, r == CbRegion::core ? 0.0 : log(u))));
 }
 
 /// Fraction of the shape (normalised to the window [lo, hi]) in [a, b], and its derivative with

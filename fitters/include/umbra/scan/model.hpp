@@ -114,10 +114,17 @@ UMBRA_HD inline void expected_counts(const BinnedView& v, const double* p, doubl
 struct BinTerm {
   double t, d1, d2;
 };
+/// Whether bin_term(n, nu) takes its regular branch, the one that needs ln(n/nu).
+UMBRA_HD inline bool bin_term_regular(double n, double nu) { return n > 0 && nu >= floor_events * n; }
+/// bin_term's regular branch with ln(n/nu) given: the batched fits take the logs of a block of
+/// bins in one vector call (core/block_math.hpp).
+UMBRA_HD inline BinTerm bin_term_with_log(double n, double nu, double log_ratio) {
+  return {nu - n + n * log_ratio, 1 - n / nu, n / (nu * nu)};
+}
 UMBRA_HD inline BinTerm bin_term(double n, double nu) {
+  if (bin_term_regular(n, nu)) return bin_term_with_log(n, nu, log(n / nu));
   if (n > 0) {
     const double c = floor_events * n;
-    if (nu >= c) return {nu - n + n * log(n / nu), 1 - n / nu, n / (nu * nu)};
     const double x = nu - c, d0 = 1 - n / c, h = n / (c * c);
     return {c - n + n * log(n / c) + d0 * x + 0.5 * h * x * x, d0 + h * x, h};
   }
