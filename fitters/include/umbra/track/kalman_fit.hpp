@@ -498,7 +498,7 @@ struct FitTrackStep {
     if (h.detector == 3) {
       double H[1][5], CHt[1][5], P[1][1];
       const double m = cdc_prediction_jacobian(x, sf, cf, h.wire, H[0]);
-      project<1>(C, H, CHt, P);
+      project<1, cdc_jacobian_nonzero>(C, H, CHt, P);
       if (store) wk.fm[k][0] = m, wk.fv[k][0] = P[0][0];
       const double s2 = h.sigma_a * h.sigma_a;
       if (pass == FilterPass::first_forward) {
@@ -534,7 +534,7 @@ struct FitTrackStep {
     }
     double m[2], H[2][5], CHt[2][5], P[2][2];
     silicon_prediction_jacobian(x, sf, cf, h.pos, m, H);
-    project<2>(C, H, CHt, P);
+    project<2, silicon_jacobian_nonzero[0], silicon_jacobian_nonzero[1]>(C, H, CHt, P);
     const double s00 = h.sigma_a * h.sigma_a, s11 = h.sigma_b * h.sigma_b;
     if (store) {
       wk.fm[k][0] = m[0], wk.fm[k][1] = m[1];

@@ -105,21 +105,36 @@ UMBRA_HD inline void cholesky_solve(const double L[5][5], double y[5]) {
   }
 }
 
+/// Sum of a[k] * b[k] over the k whose bit is set in Nz, in increasing k (the first term starts
+/// the sum). The measurement Jacobians have zeros in known places; x * 0 cannot be folded away in
+/// IEEE arithmetic, so the compiler keeps those products unless the mask drops them. Dropping them
+/// leaves the other terms in the same order: the same sum for finite inputs.
+template <unsigned Nz>
+UMBRA_HD inline double masked_dot5(const double* a, const double* b) {
+  double s = 0;
+  bool first = true;
+  for (int k = 0; k < 5; ++k)
+    if (Nz & (1u << k)) {
+      s = first ? a[k] * b[k] : s + a[k] * b[k];
+      first = false;
+    }
+  return s;
+}
+
 /// The prediction in measurement space: CHt = (C H^T)^T and P = H C H^T (m = 1 or 2 rows of H).
-template <int M>
+/// Nz0, Nz1: bit k set where H[0][k], H[1][k] may be non-zero (masked_dot5).
+template <int M, unsigned Nz0 = 31u, unsigned Nz1 = 31u>
 UMBRA_HD inline void project(const Mat5& C, const double H[M][5], double CHt[M][5], double P[M][M]) {
-  for (int j = 0; j < M; ++j)
-    for (int i = 0; i < 5; ++i) {
-      double s = 0;
-      for (int k = 0; k < 5; ++k) s += C.a[i][k] * H[j][k];
-      CHt[j][i] = s;
-    }
-  for (int i = 0; i < M; ++i)
-    for (int j = 0; j < M; ++j) {
-      double s = 0;
-      for (int k = 0; k < 5; ++k) s += H[i][k] * CHt[j][k];
-      P[i][j] = s;
-    }
+  for (int i = 0; i < 5; ++i) {
+    CHt[0][i] = masked_dot5<Nz0>(C.a[i], H[0]);
+    if constexpr (M == 2) CHt[1][i] = masked_dot5<Nz1>(C.a[i], H[1]);
+  }
+  P[0][0] = masked_dot5<Nz0>(H[0], CHt[0]);
+  if constexpr (M == 2) {
+    P[0][1] = masked_dot5<Nz0>(H[0], CHt[1]);
+    P[1][0] = masked_dot5<Nz1>(H[1], CHt[0]);
+    P[1][1] = masked_dot5<Nz1>(H[1], CHt[1]);
+  }
 }
 
 /// Kalman update with an m-dimensional measurement (m = 1 or 2) from project()'s CHt and P:

@@ -48,6 +48,10 @@ UMBRA_HD inline T cdc_prediction(const T p[5], const Wire& w) {
   return (qx * nx + qy * ny + qz * nz) / sqrt(nx * nx + ny * ny + nz * nz);
 }
 
+/// Where the Jacobians below can be non-zero (bit k: column k), for matrix.hpp's project.
+inline constexpr unsigned silicon_jacobian_nonzero[2] = {0b00011u, 0b11011u};  // rows r-phi, z
+inline constexpr unsigned cdc_jacobian_nonzero = 0b11011u;                      // no omega column
+
 /// silicon_prediction for doubles with its 2x5 Jacobian H written out (sf, cf: sin, cos of phi0).
 UMBRA_HD inline void silicon_prediction_jacobian(const double p[5], double sf, double cf, const Point3& hit,
                                                  double m[2], double H[2][5]) {
