@@ -81,14 +81,24 @@ struct HelixEval {
 namespace detail {
 
 /// Gauss-Newton refinement of the 3D closest approach of h1 and h2 starting at points a and b.
+/// `give_up`: a pair still farther apart than this plus what the remaining steps can close is left
+/// as it is (its doca stays above give_up, all a caller cutting there needs to know).
 UMBRA_HD inline PocaCandidate refine_poca(const HelixEval& h1, const HelixEval& h2, HelixEval::Point a,
-                                          HelixEval::Point b) {
+                                          HelixEval::Point b, double give_up) {
+  constexpr int n_iterations = 4;
   double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
   double d2 = dx * dx + dy * dy + dz * dz;
   const double t1 = h1.tl, t2 = h2.tl;
   // Keep steps well inside the circles so the linearisation stays valid.
-  const double lim = 0.3 / fmax(fabs(h1.w), fabs(h2.w));
-  for (int it = 0; it < 4; ++it) {
+  const double w1 = fabs(h1.w), w2 = fabs(h2.w);
+  const double lim = 0.3 / (w1 > w2 ? w1 : w2);
+  // A step of at most lim in arc length moves a helix point by at most lim sqrt(1 + tanLambda^2)
+  // (chord <= arc), so one iteration brings the points at most `reach` closer (with a margin for
+  // rounding). Exact: the refined doca can never fall below d - (iterations left) reach.
+  const double reach = lim * (sqrt(1 + t1 * t1) + sqrt(1 + t2 * t2)) * (1 + 1e-9);
+  for (int it = 0; it < n_iterations; ++it) {
+    const double bound = give_up + (n_iterations - it) * reach;
+    if (d2 > bound * bound) break;
     // Tangents dX/ds = (cos phi, sin phi, tanLambda).
     const double g1 = dx * a.cphi + dy * a.sphi + dz * t1, g2 = -(dx * b.cphi + dy * b.sphi + dz * t2);
     const double h11 = 1 + t1 * t1, h22 = 1 + t2 * t2, h12 = -(a.cphi * b.cphi + a.sphi * b.sphi + t1 * t2);
@@ -96,7 +106,7 @@ UMBRA_HD inline PocaCandidate refine_poca(const HelixEval& h1, const HelixEval& 
     if (det < 1e-12 * h11 * h22) break;  // parallel: the transverse candidate is as good as it gets
     const double idet = 1.0 / det;
     double ds1 = -(h22 * g1 - h12 * g2) * idet, ds2 = -(h11 * g2 - h12 * g1) * idet;
-    const double m = fmax(fabs(ds1), fabs(ds2));
+    const double m = fabs(ds1) > fabs(ds2) ? fabs(ds1) : fabs(ds2);
     if (m > lim) {
       const double f = lim / m;
       ds1 *= f, ds2 *= f;
@@ -152,9 +162,11 @@ UMBRA_HD inline CircleStarts circle_starts(const Vec<5>& p1, const Vec<5>& p2) {
   return circle_starts(HelixEval(p1), HelixEval(p2));
 }
 
-/// Starting point k of `st`, refined in 3D.
-UMBRA_HD inline PocaCandidate refine_start(const HelixEval& h1, const HelixEval& h2, const CircleStarts& st, int k) {
-  return detail::refine_poca(h1, h2, h1.nearest(st.x1[k], st.y1[k]), h2.nearest(st.x2[k], st.y2[k]));
+/// Starting point k of `st`, refined in 3D; with `give_up`, a candidate that provably cannot come
+/// within it is returned unfinished (doca > give_up; detail::refine_poca).
+UMBRA_HD inline PocaCandidate refine_start(const HelixEval& h1, const HelixEval& h2, const CircleStarts& st, int k,
+                                           double give_up = HUGE_VAL) {
+  return detail::refine_poca(h1, h2, h1.nearest(st.x1[k], st.y1[k]), h2.nearest(st.x2[k], st.y2[k]), give_up);
 }
 UMBRA_HD inline PocaCandidate refine_start(const Vec<5>& p1, const Vec<5>& p2, const CircleStarts& st, int k) {
   return refine_start(HelixEval(p1), HelixEval(p2), st, k);

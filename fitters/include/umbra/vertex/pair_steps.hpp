@@ -78,14 +78,22 @@ struct FitPairStep {
     status[k] = std::uint8_t(fit(k));
   }
 
+  /// Reads the pair's covariances from the track columns when the fit needs them.
+  struct LoadCovariances {
+    const TrackParamsView& tracks;
+    std::uint64_t it[2];
+    UMBRA_HD void operator()(Mat<5, 5> V[2]) const {
+      for (int t = 0; t < 2; ++t) V[t] = tracks.covariance(it[t]);
+    }
+  };
+
   UMBRA_HD PairStatus fit(std::uint64_t k) const {
-    const std::uint64_t it[2] = {first[k], second[k]};
+    const LoadCovariances cov{tracks, {first[k], second[k]}};
     Vec<5> p[2];
-    Mat<5, 5> V[2];
-    for (int t = 0; t < 2; ++t) p[t] = tracks.params(it[t]), V[t] = tracks.covariance(it[t]);
+    for (int t = 0; t < 2; ++t) p[t] = tracks.params(cov.it[t]);
 
     VertexFitResult best;
-    const PairStatus st = fit_pair_vertex(p, V, options, best);
+    const PairStatus st = fit_pair_vertex_loading(p, cov, options, best);
     if (st != PairStatus::accepted) return st;
     return write(k, best);
   }

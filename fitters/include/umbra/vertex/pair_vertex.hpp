@@ -65,10 +65,21 @@ UMBRA_HD inline void refit_without_inner_material(const Vec<5> p[2], const Mat<5
   }
 }
 
-/// Fits the vertex of tracks (p, V). Returns accepted when `best` holds a converged fit (the
-/// post-fit selection is the caller's), otherwise the reason there is none.
-UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
-                                           VertexFitResult& best) {
+/// The two covariances of a pair, given as they are (fit_pair_vertex with V).
+struct GivenCovariances {
+  const Mat<5, 5>* V;
+  UMBRA_HD void operator()(Mat<5, 5> out[2]) const { out[0] = V[0], out[1] = V[1]; }
+};
+
+/// Fits the vertex of tracks p whose covariances `load(V)` writes; it is called only once a
+/// candidate passes the doca and radius pre-selection (most pairs never need them). Returns
+/// accepted when `best` holds a converged fit (the post-fit selection is the caller's), otherwise
+/// the reason there is none.
+template <class LoadCovariances>
+UMBRA_HD inline PairStatus fit_pair_vertex_loading(const Vec<5> p[2], const LoadCovariances& load, const Options& o,
+                                                   VertexFitResult& best) {
+  Mat<5, 5> V[2];
+  bool loaded = false;
   const HelixEval h[2] = {HelixEval(p[0]), HelixEval(p[1])};
   const CircleStarts st = circle_starts(h[0], h[1]);
   if (st.n == 0) return PairStatus::no_crossing;
@@ -81,12 +92,13 @@ UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[
     order[0] = 1, order[1] = 0;
   bool have = false, near = false, inside = false, consistent = false, have_good = false;
   for (int n = 0; n < st.n && !have_good; ++n) {
-    const PocaCandidate s = refine_start(h[0], h[1], st, order[n]);
+    const PocaCandidate s = refine_start(h[0], h[1], st, order[n], o.max_doca);
     if (!(s.doca <= o.max_doca)) continue;
     near = true;
     const double rs = norm2d(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
     if (rs < o.min_radius - o.start_radius_margin || rs > o.max_radius + o.start_radius_margin) continue;
     inside = true;
+    if (!loaded) load(V), loaded = true;
     // Cheap pre-test: helices that miss by many sigma cannot make an acceptable vertex here.
     if (o.max_start_chi2 > 0 && start_chi2(h, V, s) > o.max_start_chi2) continue;
     consistent = true;
@@ -103,6 +115,12 @@ UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[
   if (!inside) return PairStatus::failed_start_radius;
   if (!consistent) return PairStatus::failed_start_chi2;
   return have ? PairStatus::accepted : PairStatus::fit_failed;
+}
+
+/// The same with the covariances V at hand.
+UMBRA_HD inline PairStatus fit_pair_vertex(const Vec<5> p[2], const Mat<5, 5> V[2], const Options& o,
+                                           VertexFitResult& best) {
+  return fit_pair_vertex_loading(p, GivenCovariances{V}, o, best);
 }
 
 }  // namespace umbra::vertex
