@@ -37,7 +37,8 @@ class DeviceBuffer {
     }
     size_ = n;
   }
-  void upload(const std::vector<T>& h, cudaStream_t s) {
+  template <class A>
+  void upload(const std::vector<T, A>& h, cudaStream_t s) {
     resize(h.size());
     if (!h.empty()) UMBRA_CUDA_CHECK(cudaMemcpyAsync(ptr_, h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice, s));
   }

@@ -136,28 +136,59 @@ int histogram_bins(const Window& win, const ScanOptions& opt) {
   return std::clamp(int(std::ceil((win.hi - win.lo) / width)), n_params + 2, opt.max_bins);
 }
 
-WindowHistogram make_histogram(const Spectrum& spectrum, const Window& win, const ScanOptions& opt) {
-  WindowHistogram h;
+namespace {
+// First index in [from, end) whose value is >= x (std::lower_bound's answer), searched outwards
+// from a guess: consecutive bins hold similar counts, so the previous bin's count predicts the
+// next edge's position to ~sqrt(count), and the search touches a few nearby cache lines instead
+// of ~18 far-apart probes over a window of ~1e5 values (the binary search was most of the packing).
+std::size_t lower_bound_near(const std::vector<double>& v, std::size_t from, std::size_t end, std::size_t guess,
+                             double x) {
+  guess = std::clamp(guess, from, end);
+  std::size_t lo, hi;  // the answer lies in [lo, hi]
+  std::size_t step = 16;
+  if (guess < end && v[guess] < x) {  // beyond the guess: v[lo - 1] < x
+    lo = guess + 1, hi = lo;
+    while (hi < end && v[hi] < x) {
+      lo = hi + 1;
+      hi = std::min(end, hi + step);
+      step *= 2;
+    }
+  } else {  // at or before the guess: hi == end or v[hi] >= x
+    hi = guess, lo = hi;
+    while (lo > from && v[lo - 1] >= x) {
+      hi = lo - 1;
+      lo = lo - from > step ? lo - step : from;
+      step *= 2;
+    }
+  }
+  return std::size_t(std::lower_bound(v.begin() + std::ptrdiff_t(lo), v.begin() + std::ptrdiff_t(hi), x) - v.begin());
+}
+}  // namespace
+
+std::pair<std::size_t, std::size_t> fill_histogram(const Spectrum& spectrum, const Window& win, const ScanOptions& opt,
+                                                   double* edges, double* counts, double* basis) {
   const std::vector<double>& values = spectrum.values(win.observable);
-  std::tie(h.first, h.last) = window_range(values, win.lo, win.hi);
-  // Counts from the sorted values by binary search: no pass over all events per window.
+  const auto [first, last] = window_range(values, win.lo, win.hi);
+  // Counts from the sorted values by searching each edge within the window: no pass over all events.
   const int nb = histogram_bins(win, opt);
-  h.edges.resize(nb + 1), h.counts.resize(nb), h.basis_integrals.resize(std::size_t(nb) * (win.order + 1));
-  for (int i = 0; i <= nb; ++i) h.edges[i] = win.lo + (win.hi - win.lo) * i / nb;
-  h.edges[nb] = win.hi;
-  std::size_t prev = h.first;
-  const auto window_end = values.begin() + std::ptrdiff_t(h.last);
+  for (int i = 0; i <= nb; ++i) edges[i] = win.lo + (win.hi - win.lo) * i / nb;
+  edges[nb] = win.hi;
+  std::size_t prev = first, guess_step = (last - first) / std::size_t(nb);
   for (int i = 0; i < nb; ++i) {
-    // Searched within the window only (from the previous edge): the whole 1e6-value spectrum per
-    // edge cost ~9% of a batched scan in cache misses.
-    const std::size_t next =
-        i + 1 == nb ? h.last
-                    : std::size_t(std::lower_bound(values.begin() + std::ptrdiff_t(prev), window_end, h.edges[i + 1]) -
-                                  values.begin());
-    h.counts[i] = double(next - prev);
+    const std::size_t next = i + 1 == nb ? last : lower_bound_near(values, prev, last, prev + guess_step, edges[i + 1]);
+    counts[i] = double(next - prev);
+    guess_step = next - prev;
     prev = next;
   }
-  fill_basis_integrals(opt.basis, win.order, nb, h.edges.data(), h.basis_integrals.data());
+  if (basis) fill_basis_integrals(opt.basis, win.order, nb, edges, basis);
+  return {first, last};
+}
+
+WindowHistogram make_histogram(const Spectrum& spectrum, const Window& win, const ScanOptions& opt) {
+  WindowHistogram h;
+  const int nb = histogram_bins(win, opt);
+  h.edges.resize(nb + 1), h.counts.resize(nb), h.basis_integrals.resize(std::size_t(nb) * (win.order + 1));
+  std::tie(h.first, h.last) = fill_histogram(spectrum, win, opt, h.edges.data(), h.counts.data(), h.basis_integrals.data());
   return h;
 }
 

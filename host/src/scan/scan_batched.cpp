@@ -42,36 +42,52 @@ PackedWindows pack_windows(const Spectrum& prepared, const std::vector<Window>& 
           bins_of[k] == bins_of[j])
         source[j] = source[k];
   }
-  // One histogram per distinct window in parallel (make_histogram: the Ceres path's binning, by
-  // construction), then offsets by a prefix sum and a parallel copy into the packed arrays.
-  std::vector<WindowHistogram> h(n);
-#pragma omp parallel for schedule(dynamic, 16)
-  for (std::int64_t j = 0; j < n; ++j)
-    if (source[j] == j) h[j] = make_histogram(prepared, windows[j], opt);
+  // The highest-order window of each shared histogram owns the basis integrals where the basis
+  // is nested; the others read its first rows.
+  const bool nested = basis_is_nested(opt.basis);
+  std::vector<std::int64_t> owner(n);  // owner[source[j]]: the window whose basis j reads
+  for (std::int64_t j = 0; j < n; ++j) {
+    owner[j] = j;
+    std::int64_t& o = owner[source[j]];
+    if (nested && windows[j].order > windows[o].order) o = j;
+  }
+  auto owns_basis = [&](std::int64_t j) { return !nested || owner[source[j]] == j; };
+  // Offsets from the bin counts alone, then each distinct window's histogram straight into the
+  // packed arrays (fill_histogram: make_histogram's binning, by construction), in parallel; the
+  // windows that share one copy its edges and counts, and the basis owners integrate their basis.
   PackedWindows p;
   p.windows = windows;
   p.eff_rel_unc = opt.eff_rel_unc, p.sigma_rel_unc = opt.sigma_rel_unc;
   p.bin_offsets.resize(n + 1), p.basis_offsets.resize(n), p.order.resize(n), p.shape.resize(n), p.n_events.resize(n);
   std::uint64_t bins = 0, basis = 0;
   for (std::int64_t j = 0; j < n; ++j) {
-    const WindowHistogram& hs = h[source[j]];
-    p.bin_offsets[j] = bins, p.basis_offsets[j] = basis;
-    bins += hs.counts.size(), basis += hs.counts.size() * (windows[j].order + 1);
+    p.bin_offsets[j] = bins;
+    bins += std::uint64_t(bins_of[j]);
     p.order[j] = windows[j].order, p.shape[j] = windows[j].shape;
-    p.n_events[j] = std::int64_t(hs.last - hs.first);
+    if (owns_basis(j)) p.basis_offsets[j] = basis, basis += std::uint64_t(bins_of[j]) * (windows[j].order + 1);
   }
+  if (nested)  // readers point at their owner's rows
+    for (std::int64_t j = 0; j < n; ++j) p.basis_offsets[j] = p.basis_offsets[owner[source[j]]];
   p.bin_offsets[n] = bins;
   p.edges.resize(bins + n), p.counts.resize(bins), p.basis.resize(basis);
-#pragma omp parallel for schedule(static)
+  auto edges_of = [&](std::int64_t j) { return p.edges.data() + p.bin_offsets[j] + j; };
+  auto counts_of = [&](std::int64_t j) { return p.counts.data() + p.bin_offsets[j]; };
+#pragma omp parallel for schedule(dynamic, 16)
+  for (std::int64_t j = 0; j < n; ++j)
+    if (source[j] == j) {
+      double* b = owns_basis(j) ? p.basis.data() + p.basis_offsets[j] : nullptr;
+      const auto [first, last] = fill_histogram(prepared, windows[j], opt, edges_of(j), counts_of(j), b);
+      p.n_events[j] = std::int64_t(last - first);
+    }
+#pragma omp parallel for schedule(dynamic, 16)
   for (std::int64_t j = 0; j < n; ++j) {
-    const WindowHistogram& hs = h[source[j]];
-    std::copy(hs.edges.begin(), hs.edges.end(), p.edges.begin() + p.bin_offsets[j] + j);
-    std::copy(hs.counts.begin(), hs.counts.end(), p.counts.begin() + p.bin_offsets[j]);
-    if (source[j] == j)
-      std::copy(hs.basis_integrals.begin(), hs.basis_integrals.end(), p.basis.begin() + p.basis_offsets[j]);
-    else
-      fill_basis_integrals(opt.basis, windows[j].order, int(hs.counts.size()), hs.edges.data(),
-                           p.basis.data() + p.basis_offsets[j]);
+    const std::int64_t s = source[j];
+    if (s == j) continue;
+    std::copy_n(edges_of(s), bins_of[j] + 1, edges_of(j));
+    std::copy_n(counts_of(s), bins_of[j], counts_of(j));
+    if (owns_basis(j))
+      fill_basis_integrals(opt.basis, windows[j].order, bins_of[j], edges_of(j), p.basis.data() + p.basis_offsets[j]);
+    p.n_events[j] = p.n_events[s];
   }
   return p;
 }

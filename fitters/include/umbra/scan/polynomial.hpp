@@ -54,6 +54,10 @@ UMBRA_HD inline void basis_density(Basis b, int order, double lo, double hi, dou
 }
 
 /// Primitive of basis_density in x at x (differences give bin integrals; dimensionless).
+/// Whether the integrals of basis functions 0..k are the same for every order >= k (Chebyshev:
+/// yes, bit for bit, the recurrence runs upwards; Bernstein: no, every function depends on the order).
+inline constexpr bool basis_is_nested(Basis b) { return b == Basis::chebyshev; }
+
 UMBRA_HD inline void basis_primitive(Basis b, int order, double lo, double hi, double x, double* out) {
   const double w = hi - lo;
   if (b == Basis::chebyshev) {

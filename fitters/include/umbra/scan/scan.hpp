@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "umbra/scan/fit.hpp"
@@ -102,6 +103,12 @@ struct WindowHistogram {
   BinnedView view(const Window& w, const ScanOptions& opt) const;
 };
 WindowHistogram make_histogram(const Spectrum& spectrum, const Window& window, const ScanOptions& opt);
+/// make_histogram into the caller's arrays (edges: bins + 1, counts: bins, basis: (order + 1) x
+/// bins, with bins = histogram_bins(window, opt); basis may be null: not computed); returns the
+/// window's values [first, last).
+std::pair<std::size_t, std::size_t> fill_histogram(const Spectrum& spectrum, const Window& window,
+                                                   const ScanOptions& opt, double* edges, double* counts,
+                                                   double* basis);
 /// The number of bins make_histogram gives the window (windows with the same observable, range
 /// and bin count have identical edges and counts: the batched packing shares them).
 int histogram_bins(const Window& window, const ScanOptions& opt);

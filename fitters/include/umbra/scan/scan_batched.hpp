@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "umbra/core/uninitialized_vector.hpp"
 #include "umbra/scan/batched_fit.hpp"
 #include "umbra/scan/scan.hpp"
 
@@ -20,7 +21,9 @@ namespace umbra::scan {
 struct PackedWindows {
   std::vector<Window> windows;  // per job (mass-major: m * n_variants + v)
   std::vector<std::uint64_t> bin_offsets, basis_offsets;
-  std::vector<double> edges, counts, basis;
+  // Windows that differ only in their polynomial order share edges and counts (copied) and, for
+  // a nested basis (Chebyshev), the basis integrals: the highest order's rows hold the others'.
+  uninitialized_vector<double> edges, counts, basis;
   std::vector<int> order;
   std::vector<CrystalBallShape> shape;
   std::vector<std::int64_t> n_events;
