@@ -94,30 +94,59 @@ UMBRA_HD inline bool positive_definite(const Mat<N, N>& A) {
   return cholesky_lower(A, L, id);
 }
 
-/// Inverse of a symmetric positive-definite matrix by Cholesky (A = L L^T). Returns false (and
-/// leaves `inv` unspecified) when a pivot is not positive, i.e. A is not positive definite.
+/// Inverse of a symmetric positive-definite matrix by the square-root-free Cholesky form
+/// A = L D L^T (L unit lower triangular; the lower triangle of A is read). Returns false (and
+/// leaves `inv` unspecified) when a pivot D_i is not positive, i.e. A is not positive definite.
+/// Same pivots' signs as the L L^T factorisation, without its N square roots (each a long
+/// dependent latency in these short chains); one division per row.
 template <int N>
 UMBRA_HD inline bool invert_spd(const Mat<N, N>& A, Mat<N, N>& inv) {
-  double L[N][N], id[N];
-  if (!cholesky_lower(A, L, id)) return false;
-  // Inverse of L (lower triangular), then inv = L^-T L^-1.
-  double Li[N][N];
+  double L[N][N], D[N], iD[N];
   for (int i = 0; i < N; ++i) {
-    for (int j = 0; j < N; ++j) Li[i][j] = 0.0;
-    Li[i][i] = id[i];
     for (int j = 0; j < i; ++j) {
-      double s = 0.0;
-      for (int k = j; k < i; ++k) s -= L[i][k] * Li[k][j];
-      Li[i][j] = s * id[i];
+      double s = A.a[i][j];
+      for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k] * D[k];
+      L[i][j] = s * iD[j];
+    }
+    double d = A.a[i][i];
+    for (int k = 0; k < i; ++k) d -= L[i][k] * L[i][k] * D[k];
+    if (!(d > 0.0)) return false;  // also rejects NaN
+    D[i] = d, iD[i] = 1.0 / d;
+  }
+  // M = L^-1 (unit lower triangular), then inv = M^T D^-1 M.
+  double M[N][N];
+  for (int i = 0; i < N; ++i) {
+    M[i][i] = 1.0;
+    for (int j = 0; j < i; ++j) {
+      double s = -L[i][j];
+      for (int k = j + 1; k < i; ++k) s -= L[i][k] * M[k][j];
+      M[i][j] = s;
     }
   }
   for (int i = 0; i < N; ++i)
     for (int j = 0; j <= i; ++j) {
       double s = 0.0;
-      for (int k = i; k < N; ++k) s += Li[k][i] * Li[k][j];
+      for (int k = i; k < N; ++k) s += M[k][i] * iD[k] * M[k][j];
       inv.a[i][j] = s;
       inv.a[j][i] = s;
     }
+  return true;
+}
+
+/// 3x3 case by cofactors: one division, no square root. Positive definite by Sylvester's
+/// criterion (leading minors a, a d - b^2 and the determinant positive: the same conditions as
+/// positive Cholesky pivots). Reads the lower triangle.
+UMBRA_HD inline bool invert_spd(const Mat<3, 3>& A, Mat<3, 3>& inv) {
+  const double a = A.a[0][0], b = A.a[1][0], c = A.a[2][0], d = A.a[1][1], e = A.a[2][1], f = A.a[2][2];
+  const double c00 = d * f - e * e, c01 = c * e - b * f, c02 = b * e - c * d;
+  const double c11 = a * f - c * c, c12 = b * c - a * e, c22 = a * d - b * b;
+  const double det = a * c00 + b * c01 + c * c02;
+  if (!(a > 0.0) || !(c22 > 0.0) || !(det > 0.0)) return false;  // also rejects NaN
+  const double id = 1.0 / det;
+  inv.a[0][0] = c00 * id, inv.a[1][1] = c11 * id, inv.a[2][2] = c22 * id;
+  inv.a[0][1] = inv.a[1][0] = c01 * id;
+  inv.a[0][2] = inv.a[2][0] = c02 * id;
+  inv.a[1][2] = inv.a[2][1] = c12 * id;
   return true;
 }
 
