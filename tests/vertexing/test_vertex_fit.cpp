@@ -8,6 +8,7 @@
 #include "umbra/track/helix.hpp"
 #include "umbra/vertex/helix_poca.hpp"
 #include "umbra/vertex/pair_vertex.hpp"
+#include "umbra/vertex/sincos.hpp"
 
 namespace umbra::test {
 namespace {
@@ -107,6 +108,25 @@ TEST(VertexHelix, JacobiansMatchFiniteDifferences) {
       }
     }
   }
+}
+
+// The finder's inlined sincos (vertex/sincos.hpp) against the library, over and beyond its range.
+TEST(VertexSincos, MatchesLibrary) {
+  Philox rng(9, 0);
+  double worst = 0;
+  for (int n = 0; n < 200000; ++n) {
+    const double x = n % 4 == 0 ? rng.uniform(-1e-3, 1e-3) : n % 4 == 1 ? rng.uniform(-7, 7) : rng.uniform(-3.2, 3.2);
+    double s, c;
+    vertex::sincos_fast(x, s, c);
+    worst = std::fmax(worst, std::fmax(std::fabs(s - std::sin(x)), std::fabs(c - std::cos(x))));
+  }
+  EXPECT_LT(worst, 5e-16);
+  double s, c;
+  vertex::sincos_fast(constants::pi, s, c);
+  EXPECT_NEAR(s, 0.0, 1e-15);
+  EXPECT_EQ(c, -1.0);
+  vertex::sincos_fast(std::nan(""), s, c);
+  EXPECT_TRUE(std::isnan(s) && std::isnan(c));
 }
 
 // The fixed zeros and ones of the Jacobians that the vertex fit's products skip

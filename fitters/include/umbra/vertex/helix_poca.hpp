@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "umbra/vertex/perigee.hpp"
+#include "umbra/vertex/sincos.hpp"
 
 namespace umbra::vertex {
 
@@ -52,7 +53,8 @@ struct HelixEval {
     double s, x, y, z, phi, cphi, sphi;
   };
   UMBRA_HD explicit HelixEval(const Vec<5>& p)
-      : d0(p.a[0][0]), phi0(p.a[1][0]), w(p.a[2][0]), z0(p.a[3][0]), tl(p.a[4][0]), s0(sin(phi0)), c0(cos(phi0)) {
+      : d0(p.a[0][0]), phi0(p.a[1][0]), w(p.a[2][0]), z0(p.a[3][0]), tl(p.a[4][0]) {
+    sincos_fast(phi0, s0, c0);
     iw = 1.0 / w;
     const double rr = d0 + iw;
     xc = rr * s0, yc = -rr * c0, r = fabs(iw);

@@ -14,6 +14,7 @@
 
 #include "umbra/core/units.hpp"
 #include "umbra/track/helix.hpp"
+#include "umbra/vertex/sincos.hpp"
 #include "umbra/vertex/small_matrix.hpp"
 
 namespace umbra::vertex {
@@ -75,7 +76,9 @@ struct VertexMomentum {
 /// A = dh/dv (5x3), B = dh/dq (5x3) with q ordered (phi, tanLambda, omega).
 UMBRA_HD inline void perigee_from_vertex(const double v[3], const VertexMomentum& q, Vec<5>& h, Mat<5, 3>& A,
                                          Mat<5, 3>& B) {
-  const double w = q.omega, rho = 1.0 / w, sphi = sin(q.phi), cphi = cos(q.phi);
+  const double w = q.omega, rho = 1.0 / w;
+  double sphi, cphi;
+  sincos_fast(q.phi, sphi, cphi);
   const double sgn = w > 0 ? 1.0 : -1.0;
   const double xc = v[0] + rho * sphi, yc = v[1] - rho * cphi;
   const double D2 = xc * xc + yc * yc, D = sqrt(D2);
