@@ -201,3 +201,31 @@ TEST(BatchedDerivatives, RuntimeOrderEvaluationEqualsTheUnrolledOne) {
     }
   }
 }
+
+TEST(BatchedDerivatives, OneBinBlocksEqualTheHostBlocks) {
+  // The device runs the bin loop with blocks of one bin (math_block_size = 1 there), the host with
+  // blocks of 16 through the vector log/exp: same sums up to the last bits of those functions.
+  using batched::detail::FeatureSums;
+  using batched::detail::feature_cap;
+  for (const CrystalBallShape& shape : {single, dscb}) {
+    const Window w(shape, Basis::chebyshev, 4, 150, 23);
+    const std::vector<double> p = w.point();
+    const CbPrepared cp = cb_prepare(shape_at(w.v, p[p_theta_res]));
+    const WindowNorm norm = cb_window(cp, w.v.lo(), w.v.hi());
+    for (int what : {int(eval_value), int(eval_hessian), int(eval_ceres_jtj)}) {
+      FeatureSums<feature_cap<5, true>> a, b;
+      const bool second = what == eval_hessian;
+      const BinData data{w.v.counts, nullptr};
+      batched::detail::bin_sums<5, true>(w.v, data, p.data(), what, second, cp, norm.integral, norm.d_integral_dsigma,
+                                         0.01, 250, 3, w.v.n_bins - 2, a);
+      batched::detail::bin_sums<5, true, 1>(w.v, data, p.data(), what, second, cp, norm.integral,
+                                            norm.d_integral_dsigma, 0.01, 250, 3, w.v.n_bins - 2, b);
+      EXPECT_NEAR(a.nll, b.nll, 1e-12 * std::abs(a.nll));
+      EXPECT_NEAR(a.swd2f, b.swd2f, 1e-12 * (1 + std::abs(a.swd2f)));
+      constexpr int F = feature_cap<5, true>;
+      for (int m = 0; m < F; ++m) EXPECT_NEAR(a.gu[m], b.gu[m], 1e-12 * (1 + std::abs(a.gu[m]))) << what << " " << m;
+      for (int m = 0; m < F * (F + 1) / 2; ++m)
+        EXPECT_NEAR(a.hu[m], b.hu[m], 1e-12 * (1 + std::abs(a.hu[m]))) << what << " " << m;
+    }
+  }
+}

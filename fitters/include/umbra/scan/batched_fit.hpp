@@ -185,11 +185,12 @@ UMBRA_HD inline void accumulate(double w, double c, const double* u, double* gu,
 template <int NK, bool SIG>
 inline constexpr int feature_cap = (NK > 0 ? NK : max_poly_order + 1) + (SIG ? 2 : 0);
 
-template <int NK, bool SIG>
+/// B: bins per block (the host's vector block; 1 on the device, and in a test on the host).
+template <int NK, bool SIG, int B = math_block_size>
 UMBRA_HD inline void bin_sums(const BinnedView& v, const BinData& d, const double* p, int what, bool second,
                               const CbPrepared& cp, double I, double dI, double d2I, double amp, int b0, int b1,
                               FeatureSums<feature_cap<NK, SIG>>& s) {
-  constexpr int FC = feature_cap<NK, SIG>, off = SIG ? 2 : 0, B = math_block_size;
+  constexpr int FC = feature_cap<NK, SIG>, off = SIG ? 2 : 0;
   const int nk = NK > 0 ? NK : v.order + 1, F = nk + off;
   const int nb = v.n_bins;
   const bool derivs = what != eval_value, hess = what == eval_hessian;
