@@ -13,6 +13,7 @@
 
 #include "umbra/vertex/options.hpp"
 #include "umbra/vertex/pair_vertex.hpp"
+#include "umbra/vertex/sincos.hpp"
 #include "umbra/vertex/track_params.hpp"
 #include "umbra/vertex/vertex_fit.hpp"
 #include "umbra/vertex/vertices.hpp"
@@ -104,7 +105,9 @@ struct FitPairStep {
     double mom[2][3];
     for (int t = 0; t < 2; ++t) {
       const double pt = pt_of_omega(f.q[t].omega, o.b_field);
-      mom[t][0] = pt * cos(f.q[t].phi), mom[t][1] = pt * sin(f.q[t].phi), mom[t][2] = pt * f.q[t].tan_lambda;
+      double sp, cp;
+      sincos_fast(f.q[t].phi, sp, cp);
+      mom[t][0] = pt * cp, mom[t][1] = pt * sp, mom[t][2] = pt * f.q[t].tan_lambda;
     }
     double m[n_hypotheses];
     m[ee] = pair_mass(mom[0], mom[1], constants::m_electron, constants::m_electron);

@@ -10,6 +10,7 @@
 // opening angles of 1-70 mrad about 9% of the vertices take the wrong crossing.
 #include "umbra/vertex/helix_poca.hpp"
 #include "umbra/vertex/options.hpp"
+#include "umbra/vertex/sincos.hpp"
 #include "umbra/vertex/start_chi2.hpp"
 #include "umbra/vertex/vertex_fit.hpp"
 
@@ -18,8 +19,10 @@ namespace umbra::vertex {
 /// Cosine between the pair momentum at a candidate and the beam-spot-to-candidate direction.
 UMBRA_HD inline double start_pointing(const Vec<5> p[2], const PocaCandidate& c, const double bs[3]) {
   const double w0 = 1.0 / fabs(p[0].a[2][0]), w1 = 1.0 / fabs(p[1].a[2][0]);  // pt ~ 1/|omega|
-  const double P[3] = {w0 * cos(c.phi1) + w1 * cos(c.phi2), w0 * sin(c.phi1) + w1 * sin(c.phi2),
-                       w0 * p[0].a[4][0] + w1 * p[1].a[4][0]};
+  double s1, c1, s2, c2;
+  sincos_fast(c.phi1, s1, c1);
+  sincos_fast(c.phi2, s2, c2);
+  const double P[3] = {w0 * c1 + w1 * c2, w0 * s1 + w1 * s2, w0 * p[0].a[4][0] + w1 * p[1].a[4][0]};
   const double d[3] = {c.x - bs[0], c.y - bs[1], c.z - bs[2]};
   const double n = sqrt((P[0] * P[0] + P[1] * P[1] + P[2] * P[2]) * (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
   return n > 0 ? (P[0] * d[0] + P[1] * d[1] + P[2] * d[2]) / n : 1.0;
