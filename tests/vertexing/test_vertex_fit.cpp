@@ -129,6 +129,20 @@ TEST(VertexSincos, MatchesLibrary) {
   EXPECT_TRUE(std::isnan(s) && std::isnan(c));
 }
 
+// atan2_near (perigee.hpp) against atan2, near its reference (series) and far from it (library).
+TEST(VertexAtan2Near, MatchesLibrary) {
+  Philox rng(10, 0);
+  double worst = 0;
+  for (int n = 0; n < 200000; ++n) {
+    const double ref = rng.uniform(-constants::pi, constants::pi);
+    const double a = ref + (n % 2 ? rng.uniform(-0.13, 0.13) : rng.uniform(-4, 4)), r = rng.uniform(1e-3, 1e3);
+    const double y = r * std::sin(a), x = r * std::cos(a);
+    const double got = vertex::atan2_near(y, x, vertex::AngleRef{ref, std::sin(ref), std::cos(ref)});
+    worst = std::fmax(worst, std::fabs(vertex::wrap_angle(got - std::atan2(y, x))));
+  }
+  EXPECT_LT(worst, 1e-15);
+}
+
 // The fixed zeros and ones of the Jacobians that the vertex fit's products skip
 // (vertex_fit.hpp, detail::track_terms): exact for any state.
 TEST(VertexHelix, JacobianStructure) {

@@ -68,7 +68,7 @@ struct HelixEval {
   /// y - yc = cos(phi)/omega).
   UMBRA_HD Point nearest(double x, double y) const {
     const double ux = w * (y - yc), uy = -w * (x - xc), n = sqrt(ux * ux + uy * uy);
-    const double phi = atan2(uy, ux);
+    const double phi = atan2_near(uy, ux, AngleRef{phi0, s0, c0});  // often within 1/8 of phi0
     const double s = wrap_angle(phi0 - phi) * iw;
     return n > 0 ? make(s, uy / n, ux / n) : make(s, sin(phi0 - w * s), cos(phi0 - w * s));
   }

@@ -28,6 +28,28 @@ UMBRA_HD inline double wrap_angle(double a) {
   return a - pi;
 }
 
+/// An angle known to lie near `angle`, whose sine and cosine are given too (the measured phi0 of
+/// a track, or the perigee direction of the helix being searched).
+struct AngleRef {
+  double angle, s, c;
+};
+
+/// atan2(y, x) for a direction expected near `ref`: ref plus the angle between them, which when
+/// small (|tan| <= 1/8) is the odd series of atan to t^19 (truncation < 1e-20) -- no library
+/// call, whose cost (~30 ns on the host, with a rounding-mode save/restore) dominated the
+/// closest-approach search and the fit's linearisation. Otherwise atan2. The result may lie
+/// outside (-pi, pi] by at most 1/8 (callers wrap differences).
+UMBRA_HD inline double atan2_near(double y, double x, const AngleRef& ref) {
+  const double yr = y * ref.c - x * ref.s, xr = x * ref.c + y * ref.s;  // (x, y) rotated by -ref
+  if (!(xr > 0.0 && fabs(yr) <= 0.125 * xr)) return atan2(y, x);
+  const double t = yr / xr, z = t * t, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+  constexpr double a3 = -1.0 / 3, a5 = 1.0 / 5, a7 = -1.0 / 7, a9 = 1.0 / 9, a11 = -1.0 / 11, a13 = 1.0 / 13,
+                   a15 = -1.0 / 15, a17 = 1.0 / 17, a19 = -1.0 / 19;
+  const double p = ((1.0 + a3 * z) + z2 * (a5 + a7 * z)) + z4 * ((a9 + a11 * z) + z2 * (a13 + a15 * z)) +
+                   z8 * (a17 + a19 * z);
+  return ref.angle + t * p;
+}
+
 /// sqrt(x^2 + y^2) without hypot's overflow and underflow guards (a slow library call; the
 /// lengths here are cm).
 UMBRA_HD inline double norm2d(double x, double y) { return sqrt(x * x + y * y); }
@@ -73,16 +95,18 @@ struct VertexMomentum {
 };
 
 /// Perigee parameters h(v, q) of the helix through vertex v with state q there, and the Jacobians
-/// A = dh/dv (5x3), B = dh/dq (5x3) with q ordered (phi, tanLambda, omega).
+/// A = dh/dv (5x3), B = dh/dq (5x3) with q ordered (phi, tanLambda, omega). With `near`, the
+/// perigee angle phi0 is found as an angle near it (atan2_near; the vertex fit passes the
+/// measured phi0, where the result may then lie up to 1/8 outside (-pi, pi]).
 UMBRA_HD inline void perigee_from_vertex(const double v[3], const VertexMomentum& q, Vec<5>& h, Mat<5, 3>& A,
-                                         Mat<5, 3>& B) {
+                                         Mat<5, 3>& B, const AngleRef* near = nullptr) {
   const double w = q.omega, rho = 1.0 / w;
   double sphi, cphi;
   sincos_fast(q.phi, sphi, cphi);
   const double sgn = w > 0 ? 1.0 : -1.0;
   const double xc = v[0] + rho * sphi, yc = v[1] - rho * cphi;
   const double D2 = xc * xc + yc * yc, D = sqrt(D2);
-  const double phi0 = atan2(sgn * xc, -sgn * yc);
+  const double phi0 = near ? atan2_near(sgn * xc, -sgn * yc, *near) : atan2(sgn * xc, -sgn * yc);
   const double d0 = sgn * D - rho;
   const double dphi = wrap_angle(phi0 - q.phi);
   const double s = dphi / w;

@@ -47,13 +47,14 @@ struct Linearised {
   double chi2;
 };
 
+/// `phi0` holds the measured perigee angles with their sin/cos: the model's phi0 stays near them.
 UMBRA_HD inline Linearised linearise(const Vec<5> p[2], const Mat<5, 5> G[2], const double v[3],
-                                     const VertexMomentum q[2]) {
+                                     const VertexMomentum q[2], const AngleRef phi0[2]) {
   Linearised l;
   l.chi2 = 0;
   for (int i = 0; i < 2; ++i) {
     Vec<5> h;
-    perigee_from_vertex(v, q[i], h, l.A[i], l.B[i]);
+    perigee_from_vertex(v, q[i], h, l.A[i], l.B[i], &phi0[i]);
     l.dp[i] = p[i] - h;
     l.dp[i].a[1][0] = wrap_angle(l.dp[i].a[1][0]);
     l.Gdp[i] = G[i] * l.dp[i];
@@ -157,7 +158,12 @@ UMBRA_HD inline VertexFitResult fit_vertex(const Vec<5> p[2], const Mat<5, 5> V[
   double v[3] = {start[0], start[1], start[2]};
   VertexMomentum q[2];
   for (int i = 0; i < 2; ++i) q[i] = {phi_start[i], p[i].a[4][0], p[i].a[2][0]};
-  detail::Linearised lin = detail::linearise(p, G, v, q);
+  AngleRef phi0[2];
+  for (int i = 0; i < 2; ++i) {
+    phi0[i].angle = p[i].a[1][0];
+    sincos_fast(phi0[i].angle, phi0[i].s, phi0[i].c);
+  }
+  detail::Linearised lin = detail::linearise(p, G, v, q, phi0);
   r.status = FitStatus::diverged;
 
   for (int it = 1; it <= set.max_iterations; ++it) {
@@ -209,7 +215,7 @@ UMBRA_HD inline VertexFitResult fit_vertex(const Vec<5> p[2], const Mat<5, 5> V[
       for (int i = 0; i < 2; ++i)
         qt[i] = {wrap_angle(q[i].phi + f * dq[i].a[0][0]), q[i].tan_lambda + f * dq[i].a[1][0],
                  q[i].omega + f * dq[i].a[2][0]};
-      trial = detail::linearise(p, G, vt, qt);
+      trial = detail::linearise(p, G, vt, qt, phi0);
       if (trial.chi2 <= lin.chi2 * (1 + 1e-12) + 1e-12) break;
     }
     const bool improved = trial.chi2 <= lin.chi2 * (1 + 1e-12) + 1e-12;
