@@ -1,7 +1,7 @@
 // Design prototype for issue 6's SIMD step (not built by CMake; benchmarks/results/tracking.md,
 // "SIMD across tracks: prototype"). Build and run standalone:
-//   g++ -O3 -std=c++20 tracking_lanes_prototype.cpp -o lanes_sse2          # scalar and 2 lanes
-//   g++ -O3 -std=c++20 -mavx2 tracking_lanes_prototype.cpp -o lanes_avx2   # scalar and 4 lanes
+//   g++ -O3 -std=c++20 track_fit_lanes.cpp -o lanes_sse2          # scalar and 2 lanes
+//   g++ -O3 -std=c++20 -mavx2 track_fit_lanes.cpp -o lanes_avx2   # scalar and 4 lanes
 // Each prints ns per track and hit-step and a hash of all final states (equal for all variants).
 // The fit's per-hit CDC step (pivot change + Jacobian, J C J^T, CDC model + Jacobian,
 // projection, 1-D Kalman update, rotate_angle, thin-scatterer material) over a lane type: V = double
