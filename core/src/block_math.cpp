@@ -36,7 +36,11 @@ void apply_sse2(const double* x, double* y, int n, double pad) {
   if (i < n) y[i] = _mm_cvtsd_f64(F(_mm_set_pd(pad, x[i])));
 }
 
-const bool use_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+// Chosen once at load time (__builtin_cpu_init: this may run before libgcc's own initialiser).
+const bool use_avx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}();
 
 }  // namespace
 
