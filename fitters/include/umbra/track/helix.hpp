@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "umbra/core/qualifiers.hpp"
+#include "umbra/core/small_angle.hpp"
 #include "umbra/core/units.hpp"
 #include "umbra/track/dual.hpp"
 
@@ -108,14 +109,12 @@ UMBRA_HD inline void change_pivot_jacobian(const double p[5], double sf, double 
   double dphi;
   if (dcos > 0 && fabs(dsin) < 0.1 * dcos) {  // the usual short step: atan series, |x| < 0.1
     const double x = dsin / dcos, x2 = x * x;
-    if (x2 < 1e-3) {  // |x| < 0.032 (most steps): to x^11, truncation < 1e-18 relative; Estrin form
+    if (x2 < 1e-3) {  // |x| < 0.032 (most steps): atan_small's series cut at x^11, truncation < 1e-18 relative
       const double x4 = x2 * x2;
       const double a = 1.0 - x2 * (1.0 / 3.0), b = 1.0 / 5.0 - x2 * (1.0 / 7.0), c = 1.0 / 9.0 - x2 * (1.0 / 11.0);
       dphi = x * (a + x4 * (b + x4 * c));
     } else {
-      double sum = 1.0 / 17.0;
-      for (int k = 15; k >= 1; k -= 2) sum = 1.0 / k - x2 * sum;  // truncation < 0.1^19 / 19
-      dphi = x * sum;
+      dphi = atan_small(x);
     }
   } else {
     dphi = atan2(dsin, dcos);
@@ -197,9 +196,8 @@ UMBRA_HD inline void pivot_similarity(const PivotJacobian& J, double C[5][5]) {
 /// update (|delta| < 0.01: truncation below 1e-19), the library call otherwise.
 UMBRA_HD inline void rotate_angle(double& sf, double& cf, double phi_new, double delta) {
   if (fabs(delta) < 1e-2) {
-    const double d2 = delta * delta;
-    const double sd = delta * (1.0 - d2 * (1.0 / 6.0) * (1.0 - d2 * (1.0 / 20.0) * (1.0 - d2 * (1.0 / 42.0))));
-    const double cd = 1.0 - d2 * 0.5 * (1.0 - d2 * (1.0 / 12.0) * (1.0 - d2 * (1.0 / 30.0) * (1.0 - d2 / 56.0)));
+    double sd, cd;
+    small_sincos(delta, sd, cd);
     const double s = sf * cd + cf * sd, c = cf * cd - sf * sd;
     sf = s, cf = c;
   } else {

@@ -28,20 +28,6 @@ struct PocaResult {
   PocaCandidate c[2];
 };
 
-namespace detail {
-
-/// sin and cos of a small angle d (|d| <= 0.3 here: the search's step limit) by their series,
-/// error < 1e-12: rotating a known direction by d costs a few multiplications instead of a sincos.
-/// (Horner form; the constant divisions are written as products, which the compiler may not do.)
-UMBRA_HD inline void small_sincos(double d, double& s, double& c) {
-  constexpr double i6 = 1.0 / 6, i20 = 1.0 / 20, i42 = 1.0 / 42, i72 = 1.0 / 72;
-  constexpr double i12 = 1.0 / 12, i30 = 1.0 / 30, i56 = 1.0 / 56, i90 = 1.0 / 90;
-  const double d2 = d * d;
-  s = d * (1 - d2 * i6 * (1 - d2 * i20 * (1 - d2 * i42 * (1 - d2 * i72))));
-  c = 1 - d2 * 0.5 * (1 - d2 * i12 * (1 - d2 * i30 * (1 - d2 * i56 * (1 - d2 * i90))));
-}
-
-}  // namespace detail
 
 /// A helix prepared for the closest-approach search: sin/cos of phi0 and the circle centre computed
 /// once per track (x = d0 sin phi0 + [sin phi0 - sin phi]/omega, y = -d0 cos phi0 + [cos phi -
@@ -75,7 +61,7 @@ struct HelixEval {
   /// The point ds further along than a (|omega ds| <= 0.3).
   UMBRA_HD Point step(const Point& a, double ds) const {
     double sd, cd;
-    detail::small_sincos(w * ds, sd, cd);  // phi -> phi - omega ds
+    small_sincos(w * ds, sd, cd);  // phi -> phi - omega ds (|omega ds| <= 0.3)
     return make(a.s + ds, a.sphi * cd - a.cphi * sd, a.cphi * cd + a.sphi * sd);
   }
 };

@@ -12,6 +12,7 @@
 
 #include <cmath>
 
+#include "umbra/core/small_angle.hpp"
 #include "umbra/core/units.hpp"
 #include "umbra/track/helix.hpp"
 #include "umbra/vertex/sincos.hpp"
@@ -42,12 +43,7 @@ struct AngleRef {
 UMBRA_HD inline double atan2_near(double y, double x, const AngleRef& ref) {
   const double yr = y * ref.c - x * ref.s, xr = x * ref.c + y * ref.s;  // (x, y) rotated by -ref
   if (!(xr > 0.0 && fabs(yr) <= 0.125 * xr)) return atan2(y, x);
-  const double t = yr / xr, z = t * t, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
-  constexpr double a3 = -1.0 / 3, a5 = 1.0 / 5, a7 = -1.0 / 7, a9 = 1.0 / 9, a11 = -1.0 / 11, a13 = 1.0 / 13,
-                   a15 = -1.0 / 15, a17 = 1.0 / 17, a19 = -1.0 / 19;
-  const double p = ((1.0 + a3 * z) + z2 * (a5 + a7 * z)) + z4 * ((a9 + a11 * z) + z2 * (a13 + a15 * z)) +
-                   z8 * (a17 + a19 * z);
-  return ref.angle + t * p;
+  return ref.angle + atan_small(yr / xr);
 }
 
 /// sqrt(x^2 + y^2) without hypot's overflow and underflow guards (a slow library call; the
