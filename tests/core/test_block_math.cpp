@@ -8,13 +8,11 @@
 #include <random>
 
 #include "umbra/core/block_math.hpp"
+#include "common/ulp_distance.hpp"
 
 namespace {
 
-double ulps(double a, double b) {
-  const double u = std::nextafter(std::abs(b), INFINITY) - std::abs(b);
-  return std::abs(a - b) / u;
-}
+using umbra::test::ulps;
 
 TEST(BlockMath, LogAndExpWithinFourUlpForEveryBlockLength) {
   std::mt19937_64 g(7);
