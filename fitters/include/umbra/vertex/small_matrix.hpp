@@ -9,6 +9,15 @@
 
 namespace umbra::vertex {
 
+// Full unrolling of the fixed-size loops over matrix indices on the host: GCC leaves the
+// triangular nests of the 5x5 factorisation as loops (counters, compares and index arithmetic
+// around a few multiply-adds). nvcc unrolls such loops itself.
+#if defined(__CUDACC__) || !defined(__GNUC__) || defined(__clang__)
+#define UMBRA_VERTEX_UNROLL
+#else
+#define UMBRA_VERTEX_UNROLL _Pragma("GCC unroll 8")
+#endif
+
 template <int R, int C>
 struct Mat {
   double a[R][C];
@@ -102,30 +111,40 @@ UMBRA_HD inline bool positive_definite(const Mat<N, N>& A) {
 template <int N>
 UMBRA_HD inline bool invert_spd(const Mat<N, N>& A, Mat<N, N>& inv) {
   double L[N][N], D[N], iD[N];
+  UMBRA_VERTEX_UNROLL
   for (int i = 0; i < N; ++i) {
+    UMBRA_VERTEX_UNROLL
     for (int j = 0; j < i; ++j) {
       double s = A.a[i][j];
+      UMBRA_VERTEX_UNROLL
       for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k] * D[k];
       L[i][j] = s * iD[j];
     }
     double d = A.a[i][i];
+    UMBRA_VERTEX_UNROLL
     for (int k = 0; k < i; ++k) d -= L[i][k] * L[i][k] * D[k];
     if (!(d > 0.0)) return false;  // also rejects NaN
     D[i] = d, iD[i] = 1.0 / d;
   }
   // M = L^-1 (unit lower triangular), then inv = M^T D^-1 M.
   double M[N][N];
+  UMBRA_VERTEX_UNROLL
   for (int i = 0; i < N; ++i) {
     M[i][i] = 1.0;
+    UMBRA_VERTEX_UNROLL
     for (int j = 0; j < i; ++j) {
       double s = -L[i][j];
+      UMBRA_VERTEX_UNROLL
       for (int k = j + 1; k < i; ++k) s -= L[i][k] * M[k][j];
       M[i][j] = s;
     }
   }
+  UMBRA_VERTEX_UNROLL
   for (int i = 0; i < N; ++i)
+    UMBRA_VERTEX_UNROLL
     for (int j = 0; j <= i; ++j) {
       double s = 0.0;
+      UMBRA_VERTEX_UNROLL
       for (int k = i; k < N; ++k) s += M[k][i] * iD[k] * M[k][j];
       inv.a[i][j] = s;
       inv.a[j][i] = s;
