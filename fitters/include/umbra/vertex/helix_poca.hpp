@@ -35,8 +35,10 @@ struct PocaResult {
 /// so moving along the helix is a rotation (no trigonometric call per point).
 struct HelixEval {
   double d0, phi0, w, z0, tl, s0, c0, xc, yc, r, iw;  // iw = 1 / omega
+  double xd, yd;  // the perigee point (d0 sin phi0, -d0 cos phi0)
+  /// A point of the helix; its direction angle is phi_at(s) (needed once per search, not per step).
   struct Point {
-    double s, x, y, z, phi, cphi, sphi;
+    double s, x, y, z, cphi, sphi;
   };
   UMBRA_HD explicit HelixEval(const Vec<5>& p)
       : d0(p.a[0][0]), phi0(p.a[1][0]), w(p.a[2][0]), z0(p.a[3][0]), tl(p.a[4][0]) {
@@ -44,11 +46,14 @@ struct HelixEval {
     iw = 1.0 / w;
     const double rr = d0 + iw;
     xc = rr * s0, yc = -rr * c0, r = fabs(iw);
+    xd = d0 * s0, yd = -d0 * c0;
   }
   /// The point at arc length s whose direction has sin/cos (sp, cp).
   UMBRA_HD Point make(double s, double sp, double cp) const {
-    return {s, d0 * s0 + (s0 - sp) * iw, -d0 * c0 + (cp - c0) * iw, z0 + s * tl, phi0 - w * s, cp, sp};
+    return {s, xd + (s0 - sp) * iw, yd + (cp - c0) * iw, z0 + s * tl, cp, sp};
   }
+  /// Direction angle at arc length s.
+  UMBRA_HD double phi_at(double s) const { return phi0 - w * s; }
   /// The point of the circle nearest to (x, y), on the branch within half a turn of the perigee
   /// (helix_arc_to): one atan2, the direction from the geometry (x - xc = -sin(phi)/omega,
   /// y - yc = cos(phi)/omega).
@@ -106,7 +111,7 @@ UMBRA_HD inline PocaCandidate refine_poca(const HelixEval& h1, const HelixEval& 
     a = na, b = nb, dx = ndx, dy = ndy, dz = ndz, d2 = nd2;
     if (ds1 * ds1 + ds2 * ds2 < 1e-8) break;  // 1 um: a starting point for the fit, which iterates
   }
-  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), a.phi, b.phi, a.s, b.s, dx, dy, dz,
+  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), h1.phi_at(a.s), h2.phi_at(b.s), a.s, b.s, dx, dy, dz,
           a.sphi, a.cphi, b.sphi, b.cphi};
 }
 
