@@ -9,10 +9,12 @@ namespace umbra {
 
 /// sin and cos of a small angle d, |d| <= 0.3, by their series to d^9 / d^10: error < 1e-12 at
 /// 0.3, below rounding for |d| < 0.05. (Horner form; constant divisions written as products.)
-UMBRA_HD inline void small_sincos(double d, double& s, double& c) {
+/// T: double, or a vector of doubles (umbra/core/lanes.hpp; the same operations per lane).
+template <class T>
+UMBRA_HD inline void small_sincos(T d, T& s, T& c) {
   constexpr double i6 = 1.0 / 6, i20 = 1.0 / 20, i42 = 1.0 / 42, i72 = 1.0 / 72;
   constexpr double i12 = 1.0 / 12, i30 = 1.0 / 30, i56 = 1.0 / 56, i90 = 1.0 / 90;
-  const double d2 = d * d;
+  const T d2 = d * d;
   s = d * (1 - d2 * i6 * (1 - d2 * i20 * (1 - d2 * i42 * (1 - d2 * i72))));
   c = 1 - d2 * 0.5 * (1 - d2 * i12 * (1 - d2 * i30 * (1 - d2 * i56 * (1 - d2 * i90))));
 }

@@ -11,6 +11,7 @@
 
 #include <cmath>
 
+#include "umbra/core/lanes.hpp"
 #include "umbra/core/qualifiers.hpp"
 #include "umbra/core/small_angle.hpp"
 #include "umbra/core/units.hpp"
@@ -89,72 +90,84 @@ UMBRA_HD inline void change_pivot(const T p[5], const Point3& from, const Point3
 /// 3x3 block J3[i][j] = d(d0', phi0', s)/d(d0, phi0, omega); phi0' is wrapped into (-pi, pi].
 /// sf, cf: sin, cos of phi0 (the fit carries them along instead of recomputing them); also returns
 /// sin/cos of phi0'.
-struct PivotJacobian {
-  double a[3][3];  // rows d0', phi0', s; columns d0, phi0, omega
-  double s;        // transverse arc length
-  double tan_lambda;
-  double sin_phi, cos_phi;  // of the new phi0
+/// Written over a lane type V (umbra/core/lanes.hpp): V = double is the scalar code, a vector of
+/// doubles runs several tracks side by side with the same operations per lane; P: the pivot type
+/// (Point3, or a point of V). The rare branches (long steps, nearly straight tracks) are per-lane
+/// scalar paths there.
+template <class V>
+struct PivotJacobianT {
+  V a[3][3];  // rows d0', phi0', s; columns d0, phi0, omega
+  V s;        // transverse arc length
+  V tan_lambda;
+  V sin_phi, cos_phi;  // of the new phi0
 };
-UMBRA_HD inline void change_pivot_jacobian(const double p[5], double sf, double cf, const Point3& from,
-                                           const Point3& to, double out[5], PivotJacobian& J) {
-  const double d0 = p[kD0], w = p[kOmega];
-  const double ax = (from.x - to.x) + d0 * sf, ay = (from.y - to.y) - d0 * cf;
-  const double u = sf + w * ax, v = cf - w * ay;
-  const double U2 = u * u + v * v, U = sqrt(U2), iU = 1.0 / U;
-  const double q = ax * sf - ay * cf, A = ax * ax + ay * ay;
-  const double c = ax * cf + ay * sf;  // old closest point relative to the new pivot, along the track
-  const double d1 = (2.0 * q + w * A) / (U + 1.0);
-  const double s1 = u * iU, c1 = v * iU;
-  const double dsin = sf * c1 - cf * s1, dcos = cf * c1 + sf * s1;  // of dphi = phi - phi'
-  double dphi;
-  if (dcos > 0 && fabs(dsin) < 0.1 * dcos) {  // the usual short step: atan series, |x| < 0.1
-    const double x = dsin / dcos, x2 = x * x;
-    if (x2 < 1e-3) {  // |x| < 0.032 (most steps): atan_small's series cut at x^11, truncation < 1e-18 relative
-      const double x4 = x2 * x2;
-      const double a = 1.0 - x2 * (1.0 / 3.0), b = 1.0 / 5.0 - x2 * (1.0 / 7.0), c = 1.0 / 9.0 - x2 * (1.0 / 11.0);
+using PivotJacobian = PivotJacobianT<double>;
+template <class V, class P>
+UMBRA_HD inline void change_pivot_jacobian(const V p[5], V sf, V cf, const P& from, const P& to, V out[5],
+                                           PivotJacobianT<V>& J) {
+  using lanes::at;
+  const V d0 = p[kD0], w = p[kOmega];
+  const V ax = (from.x - to.x) + d0 * sf, ay = (from.y - to.y) - d0 * cf;
+  const V u = sf + w * ax, v = cf - w * ay;
+  const V U2 = u * u + v * v, U = lanes::sqrt(U2), iU = 1.0 / U;
+  const V q = ax * sf - ay * cf, A = ax * ax + ay * ay;
+  const V c = ax * cf + ay * sf;  // old closest point relative to the new pivot, along the track
+  const V d1 = (2.0 * q + w * A) / (U + 1.0);
+  const V s1 = u * iU, c1 = v * iU;
+  const V dsin = sf * c1 - cf * s1, dcos = cf * c1 + sf * s1;  // of dphi = phi - phi'
+  V dphi{};  // every lane is set below (the braces: GCC cannot see that through the masks)
+  const auto short_step = dcos > 0 && lanes::fabs(dsin) < 0.1 * dcos;
+  if (lanes::any(short_step)) {  // the usual short step: atan series, |x| < 0.1
+    const V x = dsin / dcos, x2 = x * x;
+    const auto tiny = x2 < 1e-3;
+    if (lanes::any(tiny)) {  // |x| < 0.032 (most steps): atan_small's series cut at x^11, truncation < 1e-18 relative
+      const V x4 = x2 * x2;
+      const V a = 1.0 - x2 * (1.0 / 3.0), b = 1.0 / 5.0 - x2 * (1.0 / 7.0), c = 1.0 / 9.0 - x2 * (1.0 / 11.0);
       dphi = x * (a + x4 * (b + x4 * c));
-    } else {
-      dphi = atan_small(x);
     }
-  } else {
-    dphi = atan2(dsin, dcos);
+    lanes::for_lanes<V>(short_step && !tiny, [&](int l) { at(dphi, l) = atan_small(at(x, l)); });
   }
-  double s;
-  if (fabs(w) > 1e-7) {
-    s = dphi / w;  // absolute error ~ 1e-16 / |w|: below 1e-9 cm here
-  } else {  // nearly straight: chord projected on the mean direction (bisector), over sinc(dphi/2)
-    const double bx = cf + c1, by = sf + s1, nb = sqrt(bx * bx + by * by);
-    const double h = 0.5 * dphi;
-    const double cm = nb > 1e-6 ? bx / nb : cos(p[kPhi0] - h), sm = nb > 1e-6 ? by / nb : sin(p[kPhi0] - h);
+  lanes::for_lanes<V>(!short_step, [&](int l) { at(dphi, l) = atan2(at(dsin, l), at(dcos, l)); });
+  V s{};
+  const auto curved = lanes::fabs(w) > 1e-7;
+  if (lanes::any(curved)) s = dphi / w;  // absolute error ~ 1e-16 / |w|: below 1e-9 cm here
+  lanes::for_lanes<V>(!curved, [&](int l) {
+    // nearly straight: chord projected on the mean direction (bisector), over sinc(dphi/2)
+    const double cfl = at(cf, l), sfl = at(sf, l), c1l = at(c1, l), s1l = at(s1, l), dphil = at(dphi, l);
+    const double d1l = at(d1, l), axl = at(ax, l), ayl = at(ay, l), phil = at(p[kPhi0], l);
+    const double bx = cfl + c1l, by = sfl + s1l, nb = sqrt(bx * bx + by * by);
+    const double h = 0.5 * dphil;
+    const double cm = nb > 1e-6 ? bx / nb : cos(phil - h), sm = nb > 1e-6 ? by / nb : sin(phil - h);
     const double sc = fabs(h) < 1e-3 ? 1.0 - h * h * (1.0 / 6.0) + h * h * h * h * (1.0 / 120.0) : sin(h) / h;
-    s = ((d1 * s1 - ax) * cm + (-d1 * c1 - ay) * sm) / sc;
-  }
-  double phi1 = p[kPhi0] - dphi;
+    at(s, l) = ((d1l * s1l - axl) * cm + (-d1l * c1l - ayl) * sm) / sc;
+  });
+  V phi1 = p[kPhi0] - dphi;
   const double pi = constants::pi;
-  if (phi1 > pi) phi1 -= 2 * pi;
-  else if (phi1 <= -pi) phi1 += 2 * pi;
-  const double t = p[kTanLambda];
+  phi1 = lanes::select(phi1 > pi, phi1 - 2 * pi, lanes::select(phi1 <= -pi, phi1 + 2 * pi, phi1));
+  const V t = p[kTanLambda];
   out[kD0] = d1;
   out[kPhi0] = phi1;
   out[kOmega] = w;
   out[kZ0] = p[kZ0] + s * t + (from.z - to.z);
   out[kTanLambda] = t;
   // d phi' and d U from u = sin + w ax, v = cos - w ay
-  const double iU2 = iU * iU, e = 1.0 + w * d0;
+  const V iU2 = iU * iU, e = 1.0 + w * d0;
   J.a[1][0] = -w * w * c * iU2;
   J.a[1][1] = e * (1.0 + w * q) * iU2;
   J.a[1][2] = c * iU2;
-  const double dU0 = w * (1.0 + w * q) * iU, dU1 = e * w * c * iU, dU2 = (q + w * A) * iU;
+  const V dU0 = w * (1.0 + w * q) * iU, dU1 = e * w * c * iU, dU2 = (q + w * A) * iU;
   // d1 = N / (U + 1), N = 2 q + w A
-  const double iU1 = 1.0 / (U + 1.0);
+  const V iU1 = 1.0 / (U + 1.0);
   J.a[0][0] = (2.0 + 2.0 * w * q - d1 * dU0) * iU1;
   J.a[0][1] = (2.0 * c * e - d1 * dU1) * iU1;
   J.a[0][2] = (A - d1 * dU2) * iU1;
   // s = (phi - phi') / w, written without the 1/w; d s / d w from the closest-approach condition
   J.a[2][0] = w * c * iU2;
   J.a[2][1] = ((q - d0) + w * (A - d0 * q)) * iU2;
-  const double a = dphi;  // = w s
-  const double g = fabs(a) > 1e-2 ? (a - dsin) / (a * a) : a * (1.0 / 6.0) - a * a * a * (1.0 / 120.0);
+  const V a = dphi;  // = w s
+  const V g = lanes::choose<V>(
+      lanes::fabs(a) > 1e-2, [&] { return (a - dsin) / (a * a); },
+      [&] { return a * (1.0 / 6.0) - a * a * a * (1.0 / 120.0); });
   J.a[2][2] = -(s * s * g + s * d1) * iU;
   J.s = s, J.tan_lambda = t;
   J.sin_phi = s1, J.cos_phi = c1;
@@ -168,24 +181,25 @@ UMBRA_HD inline void change_pivot_jacobian(const double p[5], const Point3& from
 /// C <- J C J^T for the Jacobian of change_pivot_jacobian (full symmetric 5x5 in C[5][5]).
 /// J's rows omega and tanLambda are unit rows, so only rows d0, phi0, z0 of M = J C are formed and
 /// only the upper triangle of M J^T is summed.
-UMBRA_HD inline void pivot_similarity(const PivotJacobian& J, double C[5][5]) {
-  const double t = J.tan_lambda, sj = J.s;
-  const double a00 = J.a[0][0], a01 = J.a[0][1], a02 = J.a[0][2];
-  const double a10 = J.a[1][0], a11 = J.a[1][1], a12 = J.a[1][2];
-  const double z0 = t * J.a[2][0], z1 = t * J.a[2][1], z2 = t * J.a[2][2];
-  double M0[5], M1[5], M3[5];
+template <class V>
+UMBRA_HD inline void pivot_similarity(const PivotJacobianT<V>& J, V C[5][5]) {
+  const V t = J.tan_lambda, sj = J.s;
+  const V a00 = J.a[0][0], a01 = J.a[0][1], a02 = J.a[0][2];
+  const V a10 = J.a[1][0], a11 = J.a[1][1], a12 = J.a[1][2];
+  const V z0 = t * J.a[2][0], z1 = t * J.a[2][1], z2 = t * J.a[2][2];
+  V M0[5], M1[5], M3[5];
   for (int j = 0; j < 5; ++j) {
-    const double c0 = C[0][j], c1 = C[1][j], c2 = C[2][j];
+    const V c0 = C[0][j], c1 = C[1][j], c2 = C[2][j];
     M0[j] = a00 * c0 + a01 * c1 + a02 * c2;
     M1[j] = a10 * c0 + a11 * c1 + a12 * c2;
     M3[j] = z0 * c0 + z1 * c1 + z2 * c2 + C[3][j] + sj * C[4][j];
   }
-  const double c00 = a00 * M0[0] + a01 * M0[1] + a02 * M0[2];
-  const double c01 = a10 * M0[0] + a11 * M0[1] + a12 * M0[2];
-  const double c11 = a10 * M1[0] + a11 * M1[1] + a12 * M1[2];
-  const double c03 = z0 * M0[0] + z1 * M0[1] + z2 * M0[2] + M0[3] + sj * M0[4];
-  const double c13 = z0 * M1[0] + z1 * M1[1] + z2 * M1[2] + M1[3] + sj * M1[4];
-  const double c33 = z0 * M3[0] + z1 * M3[1] + z2 * M3[2] + M3[3] + sj * M3[4];
+  const V c00 = a00 * M0[0] + a01 * M0[1] + a02 * M0[2];
+  const V c01 = a10 * M0[0] + a11 * M0[1] + a12 * M0[2];
+  const V c11 = a10 * M1[0] + a11 * M1[1] + a12 * M1[2];
+  const V c03 = z0 * M0[0] + z1 * M0[1] + z2 * M0[2] + M0[3] + sj * M0[4];
+  const V c13 = z0 * M1[0] + z1 * M1[1] + z2 * M1[2] + M1[3] + sj * M1[4];
+  const V c33 = z0 * M3[0] + z1 * M3[1] + z2 * M3[2] + M3[3] + sj * M3[4];
   C[0][0] = c00, C[0][1] = C[1][0] = c01, C[1][1] = c11;
   C[0][2] = C[2][0] = M0[2], C[1][2] = C[2][1] = M1[2], C[2][3] = C[3][2] = M3[2];
   C[0][4] = C[4][0] = M0[4], C[1][4] = C[4][1] = M1[4], C[3][4] = C[4][3] = M3[4];
@@ -194,15 +208,18 @@ UMBRA_HD inline void pivot_similarity(const PivotJacobian& J, double C[5][5]) {
 
 /// (sin, cos) of phi + delta from those of phi: a short series for the small steps of a Kalman
 /// update (|delta| < 0.01: truncation below 1e-19), the library call otherwise.
-UMBRA_HD inline void rotate_angle(double& sf, double& cf, double phi_new, double delta) {
-  if (fabs(delta) < 1e-2) {
-    double sd, cd;
+template <class V>
+UMBRA_HD inline void rotate_angle(V& sf, V& cf, V phi_new, V delta) {
+  const auto small = lanes::fabs(delta) < 1e-2;
+  if (lanes::any(small)) {
+    V sd, cd;
     small_sincos(delta, sd, cd);
-    const double s = sf * cd + cf * sd, c = cf * cd - sf * sd;
+    const V s = sf * cd + cf * sd, c = cf * cd - sf * sd;
     sf = s, cf = c;
-  } else {
-    sf = sin(phi_new), cf = cos(phi_new);
   }
+  lanes::for_lanes<V>(!small, [&](int l) {
+    lanes::at(sf, l) = sin(lanes::at(phi_new, l)), lanes::at(cf, l) = cos(lanes::at(phi_new, l));
+  });
 }
 
 /// Smallest positive transverse arc length at which the helix reaches cylindrical radius r;

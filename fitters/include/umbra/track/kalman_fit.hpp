@@ -88,6 +88,8 @@ struct Work {
 };
 
 UMBRA_HD inline double wrap_angle(double a) {
+  // a diverging track's angle can be huge or infinite: the loops below would (nearly) never end
+  if (!(fabs(a) < 1e6)) return a;
   const double pi = constants::pi;
   while (a > pi) a -= 2 * pi;
   while (a <= -pi) a += 2 * pi;
@@ -96,17 +98,27 @@ UMBRA_HD inline double wrap_angle(double a) {
 
 /// x, C at `from` -> at `to`; J.s = transverse arc length travelled.
 /// sc: sin, cos of x[kPhi0], carried along (updated here).
-UMBRA_HD inline bool propagate(double x[5], double sc[2], Mat5& C, Point3& from, const Point3& to, PivotJacobian& J) {
-  double out[5];
+/// Over a lane type V (umbra/core/lanes.hpp) with pivots of type P: the mask of the lanes whose
+/// new state is finite (a scalar stops copying at the first non-finite parameter, as before).
+template <class V, class P>
+UMBRA_HD inline auto propagate(V x[5], V sc[2], Mat5T<V>& C, P& from, const P& to, PivotJacobianT<V>& J) {
+  V out[5];
   change_pivot_jacobian(x, sc[0], sc[1], from, to, out, J);
   sc[0] = J.sin_phi, sc[1] = J.cos_phi;
   pivot_similarity(J, C.a);
   from = to;
-  for (int i = 0; i < 5; ++i) {
-    x[i] = out[i];
-    if (!is_finite(x[i])) return false;
+  if constexpr (lanes::is_scalar<V>) {
+    for (int i = 0; i < 5; ++i) {
+      x[i] = out[i];
+      if (!is_finite(x[i])) return false;
+    }
+    return true;
+  } else {
+    constexpr double big = 1.7976931348623157e308;  // is_finite's bound
+    auto ok = lanes::fabs(out[0]) <= big;
+    for (int i = 0; i < 5; ++i) x[i] = out[i], ok = ok && lanes::fabs(out[i]) <= big;
+    return ok;
   }
-  return true;
 }
 
 /// The pivot on wire w for the step from `from`: the wire's point at the height where the track
@@ -115,9 +127,10 @@ UMBRA_HD inline bool propagate(double x[5], double sc[2], Mat5& C, Point3& from,
 /// The estimate is off by ~ omega s^2 tanLambda / 2 < 0.05 cm in z, i.e. < 4e-3 cm along the
 /// stereo wire (tilt < 0.08); the measured distance between the track's tangent and the wire line
 /// does not depend on where along the wire the pivot is, up to omega (4e-3 cm)^2 ~ 1e-7 cm.
-UMBRA_HD inline Point3 wire_pivot(const double x[5], const double sc[2], const Point3& from, const Wire& w) {
-  const Point3 w0 = w.at(from.z + x[kZ0]);
-  const double s_guess = (w0.x - from.x) * sc[1] + (w0.y - from.y) * sc[0];
+template <class V, class P, class W>
+UMBRA_HD inline P wire_pivot(const V x[5], const V sc[2], const P& from, const W& w) {
+  const P w0 = w.at(from.z + x[kZ0]);
+  const V s_guess = (w0.x - from.x) * sc[1] + (w0.y - from.y) * sc[0];
   return w.at(from.z + x[kZ0] + s_guess * x[kTanLambda]);
 }
 
@@ -181,25 +194,31 @@ UMBRA_HD inline double log_beta2(const double x[5], double mass, double b) {
 /// Thin scatterer at the pivot: Highland noise on phi0, tanLambda and omega (omega = qcB/(p cos
 /// lambda) moves with lambda), and the mean energy loss (forward) or gain (inward) on omega.
 /// Same model as material.hpp's highland and mean_energy_loss, written without sqrt/log of its own.
-UMBRA_HD inline void add_material(double x[5], Mat5& C, const Scatterer& sc, double mass, double b, double ln_beta2,
-                                  bool outward) {
-  if (sc.x_over_x0 <= 0) return;
-  const double t = x[kTanLambda], w = x[kOmega];
-  const double a = 1 + t * t, pt = pt_of(w, b);
-  const double p2 = pt * pt * a, e2 = p2 + mass * mass, beta2 = p2 / e2;
-  const double hl = sc.log_term - 0.038 * ln_beta2;
-  const double th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl / (beta2 * p2);  // highland() squared
-  C.a[kPhi0][kPhi0] += th2 * a;
-  C.a[kTanLambda][kTanLambda] += th2 * a * a;
-  C.a[kOmega][kOmega] += th2 * w * w * t * t;
-  C.a[kOmega][kTanLambda] += th2 * w * t * a;
-  C.a[kTanLambda][kOmega] = C.a[kOmega][kTanLambda];
-  const double de = sc.loss / (beta2 > 0.05 ? beta2 : 0.05);  // mean_energy_loss()
-  const double e = sqrt(e2), e1 = outward ? e - de : e + de;
-  if (e1 <= mass * 1.0001) return;  // would stop: leave omega (the filter reports the misfit)
-  const double f = sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
-  x[kOmega] *= f;
-  for (int i = 0; i < 5; ++i) C.a[kOmega][i] *= f, C.a[i][kOmega] *= f;
+/// Over a lane type V with a scatterer S of V (lanes without material, x/X0 <= 0, are left alone).
+template <class V, class S>
+UMBRA_HD inline void add_material(V x[5], Mat5T<V>& C, const S& sc, double mass, double b, V ln_beta2, bool outward) {
+  using lanes::select;
+  const auto on = !(sc.x_over_x0 <= 0);
+  if (!lanes::any(on)) return;
+  const V t = x[kTanLambda], w = x[kOmega];
+  const V a = 1 + t * t, pt = constants::c_curvature * b / lanes::fabs(w);  // pt_of(w, b)
+  const V p2 = pt * pt * a, e2 = p2 + mass * mass, beta2 = p2 / e2;
+  const V hl = sc.log_term - 0.038 * ln_beta2;
+  const V th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl / (beta2 * p2);  // highland() squared
+  V(&c)[5][5] = C.a;
+  c[kPhi0][kPhi0] = select(on, c[kPhi0][kPhi0] + th2 * a, c[kPhi0][kPhi0]);
+  c[kTanLambda][kTanLambda] = select(on, c[kTanLambda][kTanLambda] + th2 * a * a, c[kTanLambda][kTanLambda]);
+  c[kOmega][kOmega] = select(on, c[kOmega][kOmega] + th2 * w * w * t * t, c[kOmega][kOmega]);
+  c[kOmega][kTanLambda] = select(on, c[kOmega][kTanLambda] + th2 * w * t * a, c[kOmega][kTanLambda]);
+  c[kTanLambda][kOmega] = c[kOmega][kTanLambda];
+  const V de = sc.loss / select(beta2 > 0.05, beta2, lanes::splat<V>(0.05));  // mean_energy_loss()
+  const V e = lanes::sqrt(e2), e1 = outward ? e - de : e + de;
+  const auto go = on && !(e1 <= mass * 1.0001);  // would stop: leave omega (the filter reports the misfit)
+  if (!lanes::any(go)) return;
+  const V f = lanes::sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
+  x[kOmega] = select(go, x[kOmega] * f, x[kOmega]);
+  for (int i = 0; i < 5; ++i)
+    c[kOmega][i] = select(go, c[kOmega][i] * f, c[kOmega][i]), c[i][kOmega] = select(go, c[i][kOmega] * f, c[i][kOmega]);
 }
 
 /// Algebraic circle fit (Kasa) in xy + line fit in (s, z). False when degenerate.
@@ -312,17 +331,20 @@ UMBRA_HD inline void initial_cov(const double x[5], Mat5& C) {
 /// Terms are taken relative to the smallest chi2 (its term is 1, no exp); a term below e^-50 is 0
 /// (below double precision next to that 1), which skips the exp for the wrong side of most drift
 /// distances at low temperature.
-UMBRA_HD inline void daf_weights(const double* c, int n, double cut, double T, double* out) {
+template <class V>
+UMBRA_HD inline void daf_weights(const V* c, int n, double cut, double T, V* out) {
   const double k = 0.5 / T;
-  double m = cut;
-  for (int i = 0; i < n; ++i) m = c[i] < m ? c[i] : m;
-  auto term = [&](double ci) {
-    const double a = (ci - m) * k;
-    return a <= 0 ? 1.0 : a > 50 ? 0.0 : exp(-a);
+  V m = lanes::splat<V>(cut);
+  for (int i = 0; i < n; ++i) m = lanes::select(c[i] < m, c[i], m);
+  auto term = [&](V ci) {
+    const V a = (ci - m) * k;
+    V r = lanes::select(a <= 0, lanes::splat<V>(1.0), lanes::splat<V>(0.0));
+    lanes::for_lanes<V>(!(a <= 0) && !(a > 50), [&](int l) { lanes::at(r, l) = exp(-lanes::at(a, l)); });
+    return r;
   };
-  double sum = term(cut);
+  V sum = term(lanes::splat<V>(cut));
   for (int i = 0; i < n; ++i) sum += (out[i] = term(c[i]));
-  const double inv = 1.0 / sum;
+  const V inv = 1.0 / sum;
   for (int i = 0; i < n; ++i) out[i] *= inv;
 }
 
@@ -339,37 +361,41 @@ inline constexpr double side_chi2_gap = 8.0;
 /// This is the projection of the two-filter smoother without its 5x5 algebra; it ignores what the
 /// other parameters of one filter add to the other's projection, so it is less sharp: the fit
 /// falls back to the full smoother (FitTrackStep::smoothed_chi2) unless the weights are clear.
-UMBRA_HD inline void drift_chi2(double mf, double vf, double mb, double vb, double drift, double sigma2, double c[2]) {
-  const double is = 1.0 / (vf + vb);
-  const double ms = (mf * vb + mb * vf) * is, iR = 1.0 / (sigma2 + vf * vb * is);
+template <class V>
+UMBRA_HD inline void drift_chi2(V mf, V vf, V mb, V vb, V drift, V sigma2, V c[2]) {
+  const V is = 1.0 / (vf + vb);
+  const V ms = (mf * vb + mb * vf) * is, iR = 1.0 / (sigma2 + vf * vb * is);
   c[0] = (drift - ms) * (drift - ms) * iR, c[1] = (drift + ms) * (drift + ms) * iR;
 }
 
 /// The same for a silicon point (measured at (0, 0) in its plane): 2x2 covariances as (00, 01, 11).
-UMBRA_HD inline double point_chi2(const double mf[2], const double vf[3], const double mb[2], const double vb[3],
-                                  double s00, double s11) {
+template <class V>
+UMBRA_HD inline V point_chi2(const V mf[2], const V vf[3], const V mb[2], const V vb[3], V s00, V s11) {
   // A = (Vf + Vb)^-1; ms = Vb A mf + Vf A mb; Vs = Vf A Vb
-  const double a00 = vf[0] + vb[0], a01 = vf[1] + vb[1], a11 = vf[2] + vb[2];
-  const double id = 1.0 / (a00 * a11 - a01 * a01);
-  const double i00 = a11 * id, i01 = -a01 * id, i11 = a00 * id;
-  const double pf[2] = {i00 * mf[0] + i01 * mf[1], i01 * mf[0] + i11 * mf[1]};  // A mf
-  const double pb[2] = {i00 * mb[0] + i01 * mb[1], i01 * mb[0] + i11 * mb[1]};  // A mb
-  const double m0 = vb[0] * pf[0] + vb[1] * pf[1] + vf[0] * pb[0] + vf[1] * pb[1];
-  const double m1 = vb[1] * pf[0] + vb[2] * pf[1] + vf[1] * pb[0] + vf[2] * pb[1];
-  const double b00 = i00 * vb[0] + i01 * vb[1], b01 = i00 * vb[1] + i01 * vb[2];  // A Vb
-  const double b10 = i01 * vb[0] + i11 * vb[1], b11 = i01 * vb[1] + i11 * vb[2];
-  const double r00 = s00 + vf[0] * b00 + vf[1] * b10, r01 = vf[0] * b01 + vf[1] * b11;
-  const double r11 = s11 + vf[1] * b01 + vf[2] * b11;
+  const V a00 = vf[0] + vb[0], a01 = vf[1] + vb[1], a11 = vf[2] + vb[2];
+  const V id = 1.0 / (a00 * a11 - a01 * a01);
+  const V i00 = a11 * id, i01 = -a01 * id, i11 = a00 * id;
+  const V pf[2] = {i00 * mf[0] + i01 * mf[1], i01 * mf[0] + i11 * mf[1]};  // A mf
+  const V pb[2] = {i00 * mb[0] + i01 * mb[1], i01 * mb[0] + i11 * mb[1]};  // A mb
+  const V m0 = vb[0] * pf[0] + vb[1] * pf[1] + vf[0] * pb[0] + vf[1] * pb[1];
+  const V m1 = vb[1] * pf[0] + vb[2] * pf[1] + vf[1] * pb[0] + vf[2] * pb[1];
+  const V b00 = i00 * vb[0] + i01 * vb[1], b01 = i00 * vb[1] + i01 * vb[2];  // A Vb
+  const V b10 = i01 * vb[0] + i11 * vb[1], b11 = i01 * vb[1] + i11 * vb[2];
+  const V r00 = s00 + vf[0] * b00 + vf[1] * b10, r01 = vf[0] * b01 + vf[1] * b11;
+  const V r11 = s11 + vf[1] * b01 + vf[2] * b11;
   return (m0 * m0 * r11 - 2 * m0 * m1 * r01 + m1 * m1 * r00) / (r00 * r11 - r01 * r01);
 }
 
 /// True when the DAF weights from the chi2 c[0..n) at temperature T are settled beyond what the
 /// sharper full smoother could change: the best candidate well inside the cut-off and, for a
 /// drift distance, the other side far behind (weights then 1 and < 1e-8, as from the full one).
-UMBRA_HD inline bool weights_clear(const double* c, int n, double cut, double T) {
-  const double best = n == 1 || c[0] < c[1] ? c[0] : c[1];
-  if (!(best < 0.5 * cut && best < cut - 40 * T)) return false;
-  return n == 1 || fabs(c[0] - c[1]) > 40 * (T > 1 ? T : 1.0);
+/// Over a lane type V: the mask of the lanes whose weights are clear.
+template <class V>
+UMBRA_HD inline auto weights_clear(const V* c, int n, double cut, double T) {
+  const V best = n == 1 ? c[0] : lanes::select(c[0] < c[1], c[0], c[1]);
+  const auto inside = best < 0.5 * cut && best < cut - 40 * T;
+  if (n == 1) return inside;
+  return inside && lanes::fabs(c[0] - c[1]) > 40 * (T > 1 ? T : 1.0);
 }
 
 }  // namespace detail
@@ -398,17 +424,9 @@ struct FitTrackStep {
 
   UMBRA_HD void operator()(std::uint64_t t) const {
     if (t >= cand.size()) return;
-    const std::uint64_t h0 = cand.hit_offsets[t], nh = cand.hit_offsets[t + 1] - h0;
-    for (std::uint64_t k = 0; k < nh; ++k) {
-      const std::uint32_t i = cand.hit_index[h0 + k];
-      out.hit_weight[i] = 0, out.hit_sign[i] = 0;
-    }
-    if (nh < std::uint64_t(opt.min_hits)) return fail(t, FitStatus::too_few_hits);
-    if (nh > std::uint64_t(max_hits_per_track)) return fail(t, FitStatus::too_many_hits);
     detail::Work wk;
-    if (!load(h0, int(nh), wk)) return fail(t, FitStatus::bad_input);
     double x[5];
-    if (!detail::seed(wk, geo, x)) return fail(t, FitStatus::seed_failed);
+    if (!start(t, wk, x)) return;
     double sc[2] = {sin(x[kPhi0]), cos(x[kPhi0])};
     const double mass = mass_of(opt.hypothesis);
     Mat5 C;
@@ -419,10 +437,31 @@ struct FitTrackStep {
     for (int it = 0; it < n_iter; ++it) {
       detail::initial_cov(x, C);
       if (!forward(wk, x, sc, C, it == 0, mass)) return fail(t, FitStatus::diverged);
-      const double T = opt.n_temperatures > 0 ? opt.temperatures[it] : 0;
-      if (!backward(wk, x, sc, C, T, mass, chi2)) return fail(t, FitStatus::diverged);
+      if (!backward(wk, x, sc, C, temperature(it), mass, chi2)) return fail(t, FitStatus::diverged);
     }
-    // outputs
+    finish(t, wk, x, C, chi2);
+  }
+
+  UMBRA_HD double temperature(int it) const { return opt.n_temperatures > 0 ? opt.temperatures[it] : 0; }
+
+  /// Track t up to its seed: clears its hits' outputs, loads its hits into wk and seeds x. False
+  /// (with the failure written) when the track cannot be fitted.
+  UMBRA_HD bool start(std::uint64_t t, detail::Work& wk, double x[5]) const {
+    const std::uint64_t h0 = cand.hit_offsets[t], nh = cand.hit_offsets[t + 1] - h0;
+    for (std::uint64_t k = 0; k < nh; ++k) {
+      const std::uint32_t i = cand.hit_index[h0 + k];
+      out.hit_weight[i] = 0, out.hit_sign[i] = 0;
+    }
+    if (nh < std::uint64_t(opt.min_hits)) return fail(t, FitStatus::too_few_hits), false;
+    if (nh > std::uint64_t(max_hits_per_track)) return fail(t, FitStatus::too_many_hits), false;
+    if (!load(h0, int(nh), wk)) return fail(t, FitStatus::bad_input), false;
+    if (!detail::seed(wk, geo, x)) return fail(t, FitStatus::seed_failed), false;
+    return true;
+  }
+
+  /// Writes row t from the final (perigee) state of the last backward pass and wk's weights.
+  UMBRA_HD void finish(std::uint64_t t, const detail::Work& wk, double x[5], const Mat5& C, double chi2) const {
+    const std::uint64_t h0 = cand.hit_offsets[t];
     double ndf = -5;
     int n_used[4] = {0, 0, 0, 0};
     for (int k = 0; k < wk.n_hits; ++k) {
@@ -557,6 +596,50 @@ struct FitTrackStep {
     return true;
   }
 
+  /// Whether the forward filter meets material before hit k (first pass: a search for crossings
+  /// beyond the last hit's radius r_prev; later passes: the crossings found then).
+  UMBRA_HD bool has_material_before(const detail::Work& wk, int k, double r_prev, int im) const {
+    const double r_last_cylinder = material_cylinder(geo, n_material_cylinders - 1).radius;  // radial order
+    if (!wk.surfaces_known) return k > 0 && opt.material && r_prev + 1e-3 < r_last_cylinder;  // CDC hits skip it
+    return im < wk.n_mat && wk.mat[im].before_hit == k;
+  }
+  /// The forward filter's material before hit k (has_material_before): x, sc, C at pivot P move to
+  /// each crossing and take its scatterer. in_cdc: set when the CDC wall is crossed.
+  UMBRA_HD bool material_before(detail::Work& wk, int k, double x[5], double sc[2], Mat5& C, Point3& P, int& im,
+                                double r_prev, bool& in_cdc, double mass, double lb2) const {
+    PivotJacobian J;
+    if (!wk.surfaces_known) {
+      for (int c = 0; c < n_material_cylinders; ++c) {
+        const MaterialCylinderInfo mc = material_cylinder(geo, c);
+        if (!(mc.radius > r_prev + 1e-3 && mc.radius < wk.hit[k].radius - 1e-3)) continue;
+        Point3 at;
+        if (!detail::cylinder_crossing(x, sc[0], sc[1], P, mc.radius, at)) continue;
+        if (!detail::propagate(x, sc, C, P, at, J)) return false;
+        const double xx0 = mc.x_over_x0 * path_factor_sc(sc[0], sc[1], x[kTanLambda], at.x, at.y);
+        const Scatterer s0 = make_scatterer(mc.material, xx0);
+        detail::add_material(x, C, s0, mass, geo.b_field, lb2, true);
+        wk.mat[wk.n_mat++] = {P, s0, k};
+        if (mc.material == Material::carbon) in_cdc = true;
+      }
+      return true;
+    }
+    for (; im < wk.n_mat && wk.mat[im].before_hit == k; ++im) {
+      if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
+      detail::add_material(x, C, wk.mat[im].scatterer, mass, geo.b_field, lb2, true);
+    }
+    return true;
+  }
+  /// The backward filter's material after hit k (the crossings found before it), inward.
+  UMBRA_HD bool material_after(const detail::Work& wk, int k, double x[5], double sc[2], Mat5& C, Point3& P, int& im,
+                               double mass, double lb2) const {
+    PivotJacobian J;
+    for (; im >= 0 && wk.mat[im].before_hit == k; --im) {
+      if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
+      detail::add_material(x, C, wk.mat[im].scatterer, mass, geo.b_field, lb2, false);
+    }
+    return true;
+  }
+
   /// Forward filter from the perigee (pivot 0) outward; stores predictions at every hit. The
   /// first call also finds the surfaces (material crossings, wire pivots) that later passes reuse.
   UMBRA_HD bool forward(detail::Work& wk, double x[5], double sc[2], Mat5& C, bool first, double mass) const {
@@ -569,27 +652,10 @@ struct FitTrackStep {
     int im = 0;
     PivotJacobian J;
     const double lb2 = detail::log_beta2(x, mass, geo.b_field);
-    const double r_last_cylinder = material_cylinder(geo, n_material_cylinders - 1).radius;  // radial order
     for (int k = 0; k < wk.n_hits; ++k) {
       const detail::HitData& h = wk.hit[k];
-      if (find && k > 0 && opt.material && r_prev + 1e-3 < r_last_cylinder) {  // CDC hits skip the search
-        for (int c = 0; c < n_material_cylinders; ++c) {
-          const MaterialCylinderInfo mc = material_cylinder(geo, c);
-          if (!(mc.radius > r_prev + 1e-3 && mc.radius < h.radius - 1e-3)) continue;
-          Point3 at;
-          if (!detail::cylinder_crossing(x, sc[0], sc[1], P, mc.radius, at)) continue;
-          if (!detail::propagate(x, sc, C, P, at, J)) return false;
-          const double xx0 = mc.x_over_x0 * path_factor_sc(sc[0], sc[1], x[kTanLambda], at.x, at.y);
-          const Scatterer s0 = make_scatterer(mc.material, xx0);
-          detail::add_material(x, C, s0, mass, geo.b_field, lb2, true);
-          wk.mat[wk.n_mat++] = {P, s0, k};
-          if (mc.material == Material::carbon) in_cdc = true;
-        }
-      }
-      for (; !find && im < wk.n_mat && wk.mat[im].before_hit == k; ++im) {
-        if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
-        detail::add_material(x, C, wk.mat[im].scatterer, mass, geo.b_field, lb2, true);
-      }
+      if (has_material_before(wk, k, r_prev, im) && !material_before(wk, k, x, sc, C, P, im, r_prev, in_cdc, mass, lb2))
+        return false;
       Point3 target = find ? (h.detector == 3 ? detail::wire_pivot(x, sc, P, h.wire) : h.pos) : wk.pivot[k];
       if (!detail::propagate(x, sc, C, P, target, J)) return false;
       if (opt.material) {
@@ -640,12 +706,16 @@ struct FitTrackStep {
       if (!detail::propagate(x, sc, C, P, wk.pivot[k], J)) return false;
       if (!update(wk, k, x, sc, C, FilterPass::backward, T, chi2)) return false;
       if (opt.material) detail::add_material(x, C, wk.own[k], mass, geo.b_field, lb2, false);
-      for (; im >= 0 && wk.mat[im].before_hit == k; --im) {
-        if (!detail::propagate(x, sc, C, P, wk.mat[im].pivot, J)) return false;
-        detail::add_material(x, C, wk.mat[im].scatterer, mass, geo.b_field, lb2, false);
-      }
+      if (!material_after(wk, k, x, sc, C, P, im, mass, lb2)) return false;
     }
-    // material inside the first hit, outermost first, then the perigee
+    return to_perigee(wk, x, sc, C, P, mass, lb2);
+  }
+
+  /// The end of the backward filter: the material inside the first hit (found on the first pass),
+  /// outermost first, then the perigee (pivot 0).
+  UMBRA_HD bool to_perigee(detail::Work& wk, double x[5], double sc[2], Mat5& C, Point3& P, double mass,
+                           double lb2) const {
+    PivotJacobian J;
     if (opt.material) {
       if (!wk.surfaces_known) {
         wk.n_inner = 0;
@@ -682,23 +752,27 @@ struct FitTrackStep {
   /// xs = xf + Cf S^-1 (xb - xf) and H Cs H^T = H Cf H^T - g^T S^-1 g, g = Cf H^T (triangular
   /// solves with L, no inverse).
   UMBRA_HD void smoothed_chi2(const detail::Work& wk, int k, const double xb[5], const Mat5& Cb, double c[2]) const {
+    smoothed_chi2(wk.fx[k], wk.fc[k], wk.fsc[k], wk.hit[k], xb, Cb, c);
+  }
+  /// The same from the stored forward prediction fx, fc (packed), fsc (sin, cos of its phi0) at hit h.
+  UMBRA_HD void smoothed_chi2(const double fx[5], const double fc[15], const double fsc[2], const detail::HitData& h,
+                              const double xb[5], const Mat5& Cb, double c[2]) const {
     Mat5 Cf;
-    unpack(wk.fc[k], Cf);
+    unpack(fc, Cf);
     double L[5][5];
     const bool ok = cholesky(Cf, Cb, L);
     double xs[5];
-    for (int i = 0; i < 5; ++i) xs[i] = wk.fx[k][i];
+    for (int i = 0; i < 5; ++i) xs[i] = fx[i];
     if (ok) {
       double y[5];
-      for (int i = 0; i < 5; ++i) y[i] = xb[i] - wk.fx[k][i];
+      for (int i = 0; i < 5; ++i) y[i] = xb[i] - fx[i];
       y[kPhi0] = detail::wrap_angle(y[kPhi0]);
       cholesky_solve(L, y);
       for (int i = 0; i < 5; ++i)
         for (int j = 0; j < 5; ++j) xs[i] += Cf.a[i][j] * y[j];
     }
-    const detail::HitData& h = wk.hit[k];
-    double sf = wk.fsc[k][0], cf = wk.fsc[k][1];
-    rotate_angle(sf, cf, xs[kPhi0], xs[kPhi0] - wk.fx[k][kPhi0]);
+    double sf = fsc[0], cf = fsc[1];
+    rotate_angle(sf, cf, xs[kPhi0], xs[kPhi0] - fx[kPhi0]);
     double m[2] = {0, 0}, H[2][5];
     int dim;
     if (h.detector == 3) {

@@ -5,13 +5,17 @@
 
 #include <cmath>
 
+#include "umbra/core/lanes.hpp"
 #include "umbra/core/qualifiers.hpp"
 
 namespace umbra::track {
 
-struct Mat5 {
-  double a[5][5];
+/// V: double, or a lane type (umbra/core/lanes.hpp) for several tracks side by side.
+template <class V>
+struct Mat5T {
+  V a[5][5];
 };
+using Mat5 = Mat5T<double>;
 
 UMBRA_HD inline int packed_index(int i, int j) {
   if (i > j) { const int t = i; i = j; j = t; }
@@ -109,9 +113,9 @@ UMBRA_HD inline void cholesky_solve(const double L[5][5], double y[5]) {
 /// the sum). The measurement Jacobians have zeros in known places; x * 0 cannot be folded away in
 /// IEEE arithmetic, so the compiler keeps those products unless the mask drops them. Dropping them
 /// leaves the other terms in the same order: the same sum for finite inputs.
-template <unsigned Nz>
-UMBRA_HD inline double masked_dot5(const double* a, const double* b) {
-  double s = 0;
+template <unsigned Nz, class V>
+UMBRA_HD inline V masked_dot5(const V* a, const V* b) {
+  V s{};
   bool first = true;
   for (int k = 0; k < 5; ++k)
     if (Nz & (1u << k)) {
@@ -123,8 +127,8 @@ UMBRA_HD inline double masked_dot5(const double* a, const double* b) {
 
 /// The prediction in measurement space: CHt = (C H^T)^T and P = H C H^T (m = 1 or 2 rows of H).
 /// Nz0, Nz1: bit k set where H[0][k], H[1][k] may be non-zero (masked_dot5).
-template <int M, unsigned Nz0 = 31u, unsigned Nz1 = 31u>
-UMBRA_HD inline void project(const Mat5& C, const double H[M][5], double CHt[M][5], double P[M][M]) {
+template <int M, unsigned Nz0 = 31u, unsigned Nz1 = 31u, class V>
+UMBRA_HD inline void project(const Mat5T<V>& C, const V H[M][5], V CHt[M][5], V P[M][M]) {
   for (int i = 0; i < 5; ++i) {
     CHt[0][i] = masked_dot5<Nz0>(C.a[i], H[0]);
     if constexpr (M == 2) CHt[1][i] = masked_dot5<Nz1>(C.a[i], H[1]);
@@ -140,27 +144,30 @@ UMBRA_HD inline void project(const Mat5& C, const double H[M][5], double CHt[M][
 /// Kalman update with an m-dimensional measurement (m = 1 or 2) from project()'s CHt and P:
 /// residual r = meas - h(x), V the measurement covariance. Returns the chi2 increment, -1 on
 /// failure. C stays symmetric: only its upper triangle is computed, then mirrored.
-template <int M>
-UMBRA_HD inline double kalman_update(double x[5], Mat5& C, const double r[M], const double CHt[M][5],
-                                     const double P[M][M], const double V[M][M]) {
-  double S[M][M];
+/// Over a lane type V: lanes whose S is not positive get -1 (their x and C are then garbage).
+template <int M, class V>
+UMBRA_HD inline V kalman_update(V x[5], Mat5T<V>& C, const V r[M], const V CHt[M][5], const V P[M][M],
+                                const V V_[M][M]) {
+  V S[M][M];
   for (int i = 0; i < M; ++i)
-    for (int j = 0; j < M; ++j) S[i][j] = P[i][j] + V[i][j];
-  double Si[M][M];
+    for (int j = 0; j < M; ++j) S[i][j] = P[i][j] + V_[i][j];
+  V Si[M][M];
+  auto ok = S[0][0] > 0;
   if constexpr (M == 1) {
-    if (!(S[0][0] > 0)) return -1;
+    if (!lanes::any(ok)) return lanes::splat<V>(-1);
     Si[0][0] = 1.0 / S[0][0];
   } else {
-    const double det = S[0][0] * S[1][1] - S[0][1] * S[1][0];
-    if (!(det > 0)) return -1;
-    const double id = 1.0 / det;
+    const V det = S[0][0] * S[1][1] - S[0][1] * S[1][0];
+    ok = det > 0;
+    if (!lanes::any(ok)) return lanes::splat<V>(-1);
+    const V id = 1.0 / det;
     Si[0][0] = S[1][1] * id, Si[1][1] = S[0][0] * id;
     Si[0][1] = -S[0][1] * id, Si[1][0] = -S[1][0] * id;
   }
-  double K[M][5];  // gain, transposed
+  V K[M][5];  // gain, transposed
   for (int j = 0; j < M; ++j)
     for (int i = 0; i < 5; ++i) {
-      double s = 0;
+      V s{};
       for (int k = 0; k < M; ++k) s += CHt[k][i] * Si[k][j];
       K[j][i] = s;
     }
@@ -168,16 +175,16 @@ UMBRA_HD inline double kalman_update(double x[5], Mat5& C, const double r[M], co
     for (int j = 0; j < M; ++j) x[i] += K[j][i] * r[j];
   for (int i = 0; i < 5; ++i)
     for (int j = i; j < 5; ++j) {
-      double s = 0;
+      V s{};
       for (int k = 0; k < M; ++k) s += K[k][i] * CHt[k][j];
       C.a[i][j] -= s;
     }
   for (int i = 1; i < 5; ++i)
     for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
-  double chi2 = 0;
+  V chi2{};
   for (int i = 0; i < M; ++i)
     for (int j = 0; j < M; ++j) chi2 += r[i] * Si[i][j] * r[j];
-  return chi2;
+  return lanes::select(ok, chi2, lanes::splat<V>(-1));
 }
 
 }  // namespace umbra::track

@@ -53,33 +53,37 @@ inline constexpr unsigned silicon_jacobian_nonzero[2] = {0b00011u, 0b11011u};  /
 inline constexpr unsigned cdc_jacobian_nonzero = 0b11011u;                      // no omega column
 
 /// silicon_prediction for doubles with its 2x5 Jacobian H written out (sf, cf: sin, cos of phi0).
-UMBRA_HD inline void silicon_prediction_jacobian(const double p[5], double sf, double cf, const Point3& hit,
-                                                 double m[2], double H[2][5]) {
-  const double ir = 1.0 / sqrt(hit.x * hit.x + hit.y * hit.y);
-  const double nx = hit.x * ir, ny = hit.y * ir;
-  const double d0 = p[kD0], t = p[kTanLambda];
-  const double un = cf * nx + sf * ny, g = sf * nx - cf * ny;  // d un/d phi = -g, d g/d phi = un
-  const double iun = 1.0 / un;
-  const double lambda = -d0 * g * iun;
-  const double dl0 = -g * iun, dl1 = -d0 * (un * un + g * g) * iun * iun;
+/// Over a lane type V (umbra/core/lanes.hpp) with the hit point type P (Point3 or a point of V).
+template <class V, class P>
+UMBRA_HD inline void silicon_prediction_jacobian(const V p[5], V sf, V cf, const P& hit, V m[2], V H[2][5]) {
+  const V ir = 1.0 / lanes::sqrt(hit.x * hit.x + hit.y * hit.y);
+  const V nx = hit.x * ir, ny = hit.y * ir;
+  const V d0 = p[kD0], t = p[kTanLambda];
+  const V un = cf * nx + sf * ny, g = sf * nx - cf * ny;  // d un/d phi = -g, d g/d phi = un
+  const V iun = 1.0 / un;
+  const V lambda = -d0 * g * iun;
+  const V dl0 = -g * iun, dl1 = -d0 * (un * un + g * g) * iun * iun;
   m[0] = -d0 * un + lambda * g;
   m[1] = p[kZ0] + lambda * t;
-  H[0][0] = -un + g * dl0, H[0][1] = d0 * g + lambda * un + g * dl1, H[0][2] = 0, H[0][3] = 0, H[0][4] = 0;
-  H[1][0] = t * dl0, H[1][1] = t * dl1, H[1][2] = 0, H[1][3] = 1, H[1][4] = lambda;
+  const V zero = lanes::splat<V>(0.0), one = lanes::splat<V>(1.0);
+  H[0][0] = -un + g * dl0, H[0][1] = d0 * g + lambda * un + g * dl1, H[0][2] = zero, H[0][3] = zero, H[0][4] = zero;
+  H[1][0] = t * dl0, H[1][1] = t * dl1, H[1][2] = zero, H[1][3] = one, H[1][4] = lambda;
 }
 
 /// cdc_prediction for doubles with its 1x5 Jacobian H written out (sf, cf: sin, cos of phi0).
-UMBRA_HD inline double cdc_prediction_jacobian(const double p[5], double sf, double cf, const Wire& w, double H[5]) {
-  const double d0 = p[kD0], z0 = p[kZ0], t = p[kTanLambda];
-  const double nx = sf * w.dz - t * w.dy, ny = t * w.dx - cf * w.dz, nz = cf * w.dy - sf * w.dx;
-  const double e = cf * w.dx + sf * w.dy;  // d nz / d phi = -e, d e / d phi = nz
-  const double D = d0 * (w.dz - t * e) + z0 * nz;
-  const double nn = nx * nx + ny * ny + nz * nz, in = 1.0 / sqrt(nn), m = D * in;
-  const double dD1 = -d0 * t * nz - z0 * e, dnn1 = 2.0 * (w.dz * (nx * cf + ny * sf) - nz * e);
-  const double dD4 = -d0 * e, dnn4 = 2.0 * (ny * w.dx - nx * w.dy);
+/// Over a lane type V with the wire type W (Wire, or a wire of V).
+template <class V, class W>
+UMBRA_HD inline V cdc_prediction_jacobian(const V p[5], V sf, V cf, const W& w, V H[5]) {
+  const V d0 = p[kD0], z0 = p[kZ0], t = p[kTanLambda];
+  const V nx = sf * w.dz - t * w.dy, ny = t * w.dx - cf * w.dz, nz = cf * w.dy - sf * w.dx;
+  const V e = cf * w.dx + sf * w.dy;  // d nz / d phi = -e, d e / d phi = nz
+  const V D = d0 * (w.dz - t * e) + z0 * nz;
+  const V nn = nx * nx + ny * ny + nz * nz, in = 1.0 / lanes::sqrt(nn), m = D * in;
+  const V dD1 = -d0 * t * nz - z0 * e, dnn1 = 2.0 * (w.dz * (nx * cf + ny * sf) - nz * e);
+  const V dD4 = -d0 * e, dnn4 = 2.0 * (ny * w.dx - nx * w.dy);
   H[0] = (w.dz - t * e) * in;
   H[1] = (dD1 - 0.5 * m * dnn1 * in) * in;
-  H[2] = 0;
+  H[2] = lanes::splat<V>(0.0);
   H[3] = nz * in;
   H[4] = (dD4 - 0.5 * m * dnn4 * in) * in;
   return m;
