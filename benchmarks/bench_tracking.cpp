@@ -1,4 +1,5 @@
-// Bulk track fit throughput: tracks/s on the CPU backend with 1 thread and all threads, the CUDA
+// Bulk track fit throughput: tracks/s on the CPU backend with 1 thread and all threads (tracks side
+// by side in vector lanes, and one at a time for comparison), the CUDA
 // backend when built and a device is present, and - in the same run - a straightforward per-track
 // use of the same fit (hits as an array of structs per track, one std::vector-backed batch and
 // one fit call per track, 1 thread), so that the gain of the batched SoA layout is shown.
@@ -40,6 +41,19 @@ void BM_FitCpu(benchmark::State& state) {
   state.SetLabel(std::to_string(state.range(0) > 0 ? state.range(0) : cpu::thread_count()) + " threads");
 }
 BENCHMARK(BM_FitCpu)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+// The batched fit one track at a time (track::FitTrackStep per track, cpu::TrackFitCode::scalar)
+// instead of BM_FitCpu's tracks side by side in vector lanes (same results bit for bit), 1 thread.
+void BM_FitCpuScalarSteps(benchmark::State& state) {
+  const auto geo = tracker::belle2_tracker();
+  const TrackerHits& h = sample();
+  cpu::set_thread_count(1);
+  for (auto _ : state) benchmark::DoNotOptimize(cpu::fit_tracks(geo, h, {}, cpu::TrackFitCode::scalar));
+  cpu::set_thread_count(0);
+  state.SetItemsProcessed(state.iterations() * std::int64_t(h.n_events()));
+  state.SetLabel("1 thread, one track at a time");
+}
+BENCHMARK(BM_FitCpuScalarSteps)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // The same batched fit with Belle II's full annealing schedule (four passes, T = 100 -> 0.1)
 // instead of the default single pass at T = 0.1: the cost of the schedule, 1 thread.

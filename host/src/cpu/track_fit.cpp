@@ -4,6 +4,7 @@
 
 #include "umbra/core/error.hpp"
 #include "umbra/cpu/for_each.hpp"
+#include "track_fit_lanes.hpp"
 
 namespace umbra::cpu {
 
@@ -30,11 +31,21 @@ track::TracksView view(track::FitResult& r) {
 
 track::FitResult fit_tracks(const tracker::TrackerGeometry& geometry, const TrackerHits& hits,
                             const track::FitOptions& options, track::FitSummary* summary) {
+  return fit_tracks(geometry, hits, options, TrackFitCode::best, summary);
+}
+
+track::FitResult fit_tracks(const tracker::TrackerGeometry& geometry, const TrackerHits& hits,
+                            const track::FitOptions& options, TrackFitCode code, track::FitSummary* summary) {
   if (const std::string msg = options.validate(); !msg.empty()) throw OptionsError("track fit options: " + msg);
   const track::TrackCandidates cand = track::group_hits(hits);
   track::FitResult r = make_fit_result(cand, hits.size());
   const auto t0 = std::chrono::steady_clock::now();
-  for_each(cand.size(), track::FitTrackStep{geometry, options, umbra::view(hits), track::view(cand), view(r)});
+  const track::FitTrackStep step{geometry, options, umbra::view(hits), track::view(cand), view(r)};
+  const int width = detail::lane_width(code);
+  if (width > 1)
+    detail::fit_tracks_laned(step, width);
+  else
+    for_each(cand.size(), step);
   if (summary) {
     summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     summary->backend = "cpu";

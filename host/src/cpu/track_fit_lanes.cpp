@@ -1,0 +1,613 @@
+// The CPU track fit with several tracks side by side (lanes, umbra/core/lanes.hpp): issue 6's
+// 1e5 tracks/s per core needs the per-hit arithmetic of N tracks in one vector instruction, since
+// one track's chain of divisions and square roots is latency-bound (benchmarks/results/tracking.md,
+// "Why the scalar fit cannot reach 1e5"). Same fit as track::FitTrackStep, bit for bit:
+//  - per track, scalar: start (load, seed), the material searches and crossings between hits and
+//    inside the first hit, the full smoother where the DAF weights are unclear, the outputs - the
+//    FitTrackStep members themselves, called for one lane at a time;
+//  - per hit, laned: the pivot change with its Jacobian and J C J^T, the material at the hit, the
+//    stored predictions, the measurement model, projection, DAF weights and Kalman update - the
+//    same templates (helix.hpp, measurement.hpp, matrix.hpp, kalman_fit.hpp's detail) with V a
+//    vector of doubles; this file repeats FitTrackStep::forward/backward/measure's control flow over
+//    masks (a scalar early return becomes a lane marked dead and fitted no further).
+// Tracks are sorted stably by (silicon hits, hits) so that the silicon and CDC hits of a batch sit
+// at the same indices; a shorter track's lane idles (state kept) through the extra steps. Tracks
+// that do not fill a batch of their silicon-hit count, and unusual ones (silicon after CDC), take
+// the scalar FitTrackStep: the results do not depend on which path a track takes, nor on threads.
+// ISA: 4 lanes in AVX2 code (no FMA, which would change the last bits) where the CPU has AVX2,
+// else 2 lanes in SSE2 code, chosen at run time. The AVX2 kernel is one function with
+// target("avx2") and flatten, so that everything it runs is compiled into it; the scalar per-lane
+// helpers it calls are noinline and built for the generic ISA like the rest of this file (no
+// inline function of the track headers is emitted with AVX2 encoding for other code to share).
+#pragma GCC diagnostic ignored "-Wpsabi"  // 32-byte vectors in generic code: all inline, built alike
+
+#include "track_fit_lanes.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "umbra/core/lanes.hpp"
+
+namespace umbra::cpu::detail {
+namespace {
+
+using track::FitTrackStep;
+using track::Mat5;
+using track::Mat5T;
+using track::Point3;
+using namespace track;  // helix indices
+
+template <int N>
+struct Lanes {
+  using V = lanes::Vec<N>;
+  using M = lanes::Mask<N>;
+  struct PointV {
+    V x, y, z;
+  };
+  struct WireV {  // measurement.hpp's Wire over lanes
+    V x, y, dx, dy, dz;
+    PointV at(V z) const { return {x + dx * z / dz, y + dy * z / dz, z}; }
+  };
+  struct ScatV {  // material.hpp's Scatterer over lanes
+    V x_over_x0, log_term, loss;
+  };
+  struct HitV {
+    PointV pos;
+    WireV wire;
+    V radius, drift, sigma_a, sigma_b;
+  };
+  /// The filter state of N tracks.
+  struct State {
+    V x[5], sc[2];
+    Mat5T<V> C;
+    PointV P;
+    V chi2;
+  };
+  /// One batch: the tracks' scalar work areas (hits as loaded, material crossings, weights for the
+  /// outputs) and, per hit index, the laned hit data and stored forward predictions.
+  struct Batch {
+    track::detail::Work wk[N];
+    std::uint64_t track[N];
+    bool real[N];  // false: a copy of another lane (padding of a short batch or a failed start)
+    int n[N];      // hits per lane
+    int n_max, n_si;
+    HitV hit[track::max_hits_per_track];
+    V fm[track::max_hits_per_track][2], fv[track::max_hits_per_track][3], fx[track::max_hits_per_track][5];
+    V fsc[track::max_hits_per_track][2], fc[track::max_hits_per_track][15];
+    PointV pivot[track::max_hits_per_track];
+    ScatV own[track::max_hits_per_track];
+    V w[track::max_hits_per_track][2];
+    M active[track::max_hits_per_track];  // k < n
+    bool all_active[track::max_hits_per_track];
+    bool alive[N];
+  };
+};
+
+// --- per-lane scalar paths (generic ISA, never inlined into the AVX2 kernel) ---------------------
+
+template <int N>
+void get_state(const typename Lanes<N>::State& s, int l, double x[5], double sc[2], Mat5& C, Point3& P) {
+  for (int i = 0; i < 5; ++i) x[i] = s.x[i][l];
+  sc[0] = s.sc[0][l], sc[1] = s.sc[1][l];
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) C.a[i][j] = s.C.a[i][j][l];
+  P = {s.P.x[l], s.P.y[l], s.P.z[l]};
+}
+template <int N>
+void put_state(typename Lanes<N>::State& s, int l, const double x[5], const double sc[2], const Mat5& C,
+               const Point3& P) {
+  for (int i = 0; i < 5; ++i) s.x[i][l] = x[i];
+  s.sc[0][l] = sc[0], s.sc[1][l] = sc[1];
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) s.C.a[i][j][l] = C.a[i][j];
+  s.P.x[l] = P.x, s.P.y[l] = P.y, s.P.z[l] = P.z;
+}
+/// Lane `to` becomes a copy of lane `from` (a lane whose track failed keeps computing on valid
+/// numbers, so that it sends no other lane into a rare path).
+template <int N>
+void copy_lane(typename Lanes<N>::State& s, int from, int to) {
+  double x[5], sc[2];
+  Mat5 C;
+  Point3 P;
+  get_state<N>(s, from, x, sc, C, P);
+  put_state<N>(s, to, x, sc, C, P);
+  s.chi2[to] = s.chi2[from];
+}
+
+template <int N>
+[[gnu::noinline]] bool lane_material_before(const FitTrackStep& st, typename Lanes<N>::Batch& b,
+                                            typename Lanes<N>::State& s, int l, int k, int& im, double r_prev,
+                                            bool& in_cdc, double mass, double lb2) {
+  double x[5], sc[2];
+  Mat5 C;
+  Point3 P;
+  get_state<N>(s, l, x, sc, C, P);
+  const bool ok = st.material_before(b.wk[l], k, x, sc, C, P, im, r_prev, in_cdc, mass, lb2);
+  put_state<N>(s, l, x, sc, C, P);
+  return ok;
+}
+
+template <int N>
+[[gnu::noinline]] bool lane_material_after(const FitTrackStep& st, typename Lanes<N>::Batch& b,
+                                           typename Lanes<N>::State& s, int l, int k, int& im, double mass,
+                                           double lb2) {
+  double x[5], sc[2];
+  Mat5 C;
+  Point3 P;
+  get_state<N>(s, l, x, sc, C, P);
+  const bool ok = st.material_after(b.wk[l], k, x, sc, C, P, im, mass, lb2);
+  put_state<N>(s, l, x, sc, C, P);
+  return ok;
+}
+
+template <int N>
+[[gnu::noinline]] void lane_smoothed_chi2(const FitTrackStep& st, const typename Lanes<N>::Batch& b,
+                                          const typename Lanes<N>::State& s, int l, int k, double c[2]) {
+  double x[5], sc[2], fx[5], fc[15], fsc[2];
+  Mat5 C;
+  Point3 P;
+  get_state<N>(s, l, x, sc, C, P);
+  for (int i = 0; i < 5; ++i) fx[i] = b.fx[k][i][l];
+  for (int i = 0; i < 15; ++i) fc[i] = b.fc[k][i][l];
+  fsc[0] = b.fsc[k][0][l], fsc[1] = b.fsc[k][1][l];
+  st.smoothed_chi2(fx, fc, fsc, b.wk[l].hit[k], x, C, c);
+}
+
+/// Silicon hit k's own material (x/X0 along the path, its log) for lane l, as FitTrackStep::forward.
+template <int N>
+[[gnu::noinline]] void lane_silicon_scatterer(const FitTrackStep& st, typename Lanes<N>::Batch& b,
+                                              const typename Lanes<N>::State& s, int l, int k) {
+  const track::detail::HitData& h = b.wk[l].hit[k];
+  const double x0 = h.detector == 1 ? st.geo.pxd[h.layer].x_over_x0 : st.geo.svd[h.layer].x_over_x0;
+  const double own = x0 * path_factor_sc(s.sc[0][l], s.sc[1][l], s.x[kTanLambda][l], s.P.x[l], s.P.y[l]);
+  const Scatterer sc = make_scatterer(Material::silicon, own);
+  b.own[k].x_over_x0[l] = sc.x_over_x0, b.own[k].log_term[l] = sc.log_term, b.own[k].loss[l] = sc.loss;
+}
+
+template <int N>
+[[gnu::noinline]] bool lane_to_perigee(const FitTrackStep& st, typename Lanes<N>::Batch& b,
+                                       typename Lanes<N>::State& s, int l, double mass, double lb2) {
+  double x[5], sc[2];
+  Mat5 C;
+  Point3 P;
+  get_state<N>(s, l, x, sc, C, P);
+  const bool ok = st.to_perigee(b.wk[l], x, sc, C, P, mass, lb2);
+  put_state<N>(s, l, x, sc, C, P);
+  return ok;
+}
+
+template <int N>
+[[gnu::noinline]] void lane_log_beta2(const typename Lanes<N>::State& s, double mass, double bf,
+                                      typename Lanes<N>::V& out) {
+  for (int l = 0; l < N; ++l) {
+    double x[5];
+    for (int i = 0; i < 5; ++i) x[i] = s.x[i][l];
+    out[l] = track::detail::log_beta2(x, mass, bf);
+  }
+}
+
+// --- the laned filter ---------------------------------------------------------------------------
+
+template <int N>
+struct LaneFilter {
+  using L = Lanes<N>;
+  using V = typename L::V;
+  using M = typename L::M;
+  const FitTrackStep& st;
+  typename L::Batch& b;
+  typename L::State s;
+  double mass;
+
+  static V splat(double x) { return lanes::splat<V>(x); }
+  static M lane_mask(const bool* on) {
+    M m{};
+    for (int l = 0; l < N; ++l) m[l] = on[l] ? -1 : 0;
+    return m;
+  }
+
+  /// Lanes whose step failed (ok false) are dead from now on; they take a live lane's state.
+  void kill(M ok) {
+    if (lanes::all(ok)) return;
+    for (int l = 0; l < N; ++l)
+      if (!ok[l]) b.alive[l] = false;
+    revive_dead();
+  }
+  void revive_dead() {
+    int src = -1;
+    for (int l = 0; l < N && src < 0; ++l)
+      if (b.alive[l]) src = l;
+    if (src < 0) return;
+    for (int l = 0; l < N; ++l)
+      if (!b.alive[l]) copy_lane<N>(s, src, l);
+  }
+
+  /// FitTrackStep::measure + update's rotation for hit k over the lanes.
+  M update(int k, track::FilterPass pass, double T) {
+    using lanes::select;
+    const typename L::HitV& h = b.hit[k];
+    const bool store = pass != track::FilterPass::backward, reweight = !store && T > 0;
+    const V phi = s.x[kPhi0];
+    V chi2_add;
+    M ok;
+    V x_old[5] = {};
+    Mat5T<V> C_old{};
+    M skip;
+    auto keep_old = [&] {  // where the update will be skipped
+      if (!lanes::any(skip)) return;
+      for (int i = 0; i < 5; ++i) x_old[i] = s.x[i];
+      C_old = s.C;
+    };
+    if (k >= b.n_si) {  // CDC
+      V H[1][5], CHt[1][5], P[1][1];
+      const V m = cdc_prediction_jacobian(s.x, s.sc[0], s.sc[1], h.wire, H[0]);
+      project<1, cdc_jacobian_nonzero>(s.C, H, CHt, P);
+      if (store) b.fm[k][0] = m, b.fv[k][0] = P[0][0];
+      const V s2 = h.sigma_a * h.sigma_a;
+      M unclear{};  // first pass: hit entered as the wire with the drift distance as its error
+      if (pass == track::FilterPass::first_forward) {
+        if (st.opt.n_temperatures > 0)
+          unclear = 4 * lanes::fabs(m) * h.drift < track::detail::side_chi2_gap * (P[0][0] + s2);
+        const M pos = m >= 0;
+        b.w[k][0] = select(unclear, splat(0.5), select(pos, splat(1), splat(0)));
+        b.w[k][1] = select(unclear, splat(0.5), select(pos, splat(0), splat(1)));
+      }
+      if (reweight) {
+        V c[2];
+        track::detail::drift_chi2(b.fm[k][0], b.fv[k][0], m, P[0][0], h.drift, s2, c);
+        const M clear = track::detail::weights_clear(c, 2, st.opt.chi2_cut_1d, T);
+        for (int l = 0; l < N; ++l)
+          if (!clear[l] && b.alive[l] && k < b.n[l]) {
+            double cl[2] = {c[0][l], c[1][l]};
+            lane_smoothed_chi2<N>(st, b, s, l, k, cl);
+            c[0][l] = cl[0], c[1][l] = cl[1];
+          }
+        track::detail::daf_weights(c, 2, st.opt.chi2_cut_1d, T, b.w[k]);
+      }
+      const V ws = b.w[k][0] + b.w[k][1];
+      skip = ws < 1e-9 && !unclear;
+      const V meas = (b.w[k][0] - b.w[k][1]) * h.drift / ws;
+      const V r[1] = {select(unclear, -m, meas - m)};
+      const V Vm[1][1] = {{select(unclear, s2 + h.drift * h.drift, s2 / ws)}};
+      keep_old();
+      chi2_add = kalman_update<1>(s.x, s.C, r, CHt, P, Vm);
+    } else {  // silicon
+      V m[2], H[2][5], CHt[2][5], P[2][2];
+      silicon_prediction_jacobian(s.x, s.sc[0], s.sc[1], h.pos, m, H);
+      project<2, silicon_jacobian_nonzero[0], silicon_jacobian_nonzero[1]>(s.C, H, CHt, P);
+      const V s00 = h.sigma_a * h.sigma_a, s11 = h.sigma_b * h.sigma_b;
+      if (store) {
+        b.fm[k][0] = m[0], b.fm[k][1] = m[1];
+        b.fv[k][0] = P[0][0], b.fv[k][1] = P[0][1], b.fv[k][2] = P[1][1];
+      }
+      if (reweight) {
+        const V vb[3] = {P[0][0], P[0][1], P[1][1]};
+        V c[2] = {track::detail::point_chi2(b.fm[k], b.fv[k], m, vb, s00, s11), splat(0)};
+        const M clear = track::detail::weights_clear(c, 1, st.opt.chi2_cut_2d, T);
+        for (int l = 0; l < N; ++l)
+          if (!clear[l] && b.alive[l] && k < b.n[l]) {
+            double cl[2] = {c[0][l], c[1][l]};
+            lane_smoothed_chi2<N>(st, b, s, l, k, cl);
+            c[0][l] = cl[0], c[1][l] = cl[1];
+          }
+        track::detail::daf_weights(c, 1, st.opt.chi2_cut_2d, T, b.w[k]);
+        b.w[k][1] = splat(0);
+      }
+      const V ws = b.w[k][0];
+      skip = ws < 1e-9;
+      const V r[2] = {-m[0], -m[1]};
+      const V Vm[2][2] = {{s00 / ws, splat(0)}, {splat(0), s11 / ws}};
+      keep_old();
+      chi2_add = kalman_update<2>(s.x, s.C, r, CHt, P, Vm);
+    }
+    ok = skip || !(chi2_add < 0);
+    if (lanes::any(skip)) {  // no update where the weights vanish
+      for (int i = 0; i < 5; ++i) s.x[i] = select(skip, x_old[i], s.x[i]);
+      for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 5; ++j) s.C.a[i][j] = select(skip, C_old.a[i][j], s.C.a[i][j]);
+    }
+    if (pass == track::FilterPass::backward) s.chi2 = select(skip, s.chi2, s.chi2 + chi2_add);
+    rotate_angle(s.sc[0], s.sc[1], s.x[kPhi0], s.x[kPhi0] - phi);
+    return ok;
+  }
+
+  void save(typename L::State& to) const { to = s; }
+  void restore_inactive(const typename L::State& from, M active) {
+    using lanes::select;
+    for (int i = 0; i < 5; ++i) s.x[i] = select(active, s.x[i], from.x[i]);
+    for (int i = 0; i < 2; ++i) s.sc[i] = select(active, s.sc[i], from.sc[i]);
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 5; ++j) s.C.a[i][j] = select(active, s.C.a[i][j], from.C.a[i][j]);
+    s.P.x = select(active, s.P.x, from.P.x), s.P.y = select(active, s.P.y, from.P.y);
+    s.P.z = select(active, s.P.z, from.P.z);
+    s.chi2 = select(active, s.chi2, from.chi2);
+  }
+
+  /// FitTrackStep::forward over the lanes; find: the first pass (surfaces searched and stored).
+  void forward(bool first, bool find) {
+    using lanes::select;
+    s.P = {splat(0), splat(0), splat(0)};
+    double r_prev[N];
+    bool in_cdc[N];
+    int im[N];
+    V gas_prev = splat(0), gas_log_prev = splat(0);
+    for (int l = 0; l < N; ++l) {
+      r_prev[l] = -1, in_cdc[l] = false, im[l] = 0;
+      if (find) b.wk[l].n_mat = 0;
+    }
+    V lb2;
+    lane_log_beta2<N>(s, mass, st.geo.b_field, lb2);
+    PivotJacobianT<V> J;
+    typename L::State before{};
+    for (int k = 0; k < b.n_max; ++k) {
+      const bool partial = !b.all_active[k];
+      if (partial) save(before);
+      for (int l = 0; l < N; ++l) {
+        if (!b.alive[l] || k >= b.n[l] || !st.has_material_before(b.wk[l], k, r_prev[l], im[l])) continue;
+        if (!lane_material_before<N>(st, b, s, l, k, im[l], r_prev[l], in_cdc[l], mass, lb2[l])) {
+          b.alive[l] = false;
+          revive_dead();
+        }
+      }
+      const bool cdc = k >= b.n_si;
+      const typename L::HitV& h = b.hit[k];
+      const typename L::PointV target = find ? (cdc ? track::detail::wire_pivot(s.x, s.sc, s.P, h.wire) : h.pos)
+                                             : b.pivot[k];
+      kill(track::detail::propagate(s.x, s.sc, s.C, s.P, target, J) || !b.active[k]);
+      if (st.opt.material) {
+        if (find) {
+          if (!cdc) {
+            for (int l = 0; l < N; ++l) lane_silicon_scatterer<N>(st, b, s, l, k);
+          } else {
+            const M in = lane_mask(in_cdc);
+            const V own = lanes::fabs(J.s) * lanes::sqrt(1 + s.x[kTanLambda] * s.x[kTanLambda]) / st.geo.cdc_x0;
+            const M valid = in && own > 0;
+            const V ln_own = log_near(own, gas_prev, gas_log_prev, valid);
+            b.own[k].x_over_x0 = select(valid, own, splat(0));
+            b.own[k].log_term = select(valid, 1.0 + 0.038 * ln_own, splat(0));
+            b.own[k].loss = select(valid, loss_per_x0(Material::cdc_gas) * own, splat(0));
+            gas_prev = select(valid, own, gas_prev), gas_log_prev = select(valid, ln_own, gas_log_prev);
+          }
+        }
+        track::detail::add_material(s.x, s.C, b.own[k], mass, st.geo.b_field, lb2, true);
+      } else if (find) {
+        b.own[k] = {splat(0), splat(0), splat(0)};
+      }
+      if (find) b.pivot[k] = s.P;
+      for (int i = 0; i < 5; ++i) b.fx[k][i] = s.x[i];
+      b.fsc[k][0] = s.sc[0], b.fsc[k][1] = s.sc[1];
+      for (int i = 0, p = 0; i < 5; ++i)
+        for (int j = i; j < 5; ++j, ++p) b.fc[k][p] = s.C.a[i][j];
+      kill(update(k, first ? track::FilterPass::first_forward : track::FilterPass::forward, 0) || !b.active[k]);
+      for (int l = 0; l < N; ++l) r_prev[l] = b.hit[k].radius[l], in_cdc[l] = in_cdc[l] || cdc;
+      if (partial) restore_inactive(before, b.active[k]);
+    }
+  }
+
+  /// detail::log_near over the lanes; the log itself only where `need` (and outside the series).
+  static V log_near(V v, V ref, V log_ref, M need) {
+    const M near = v > 0.5 * ref && v < 2 * ref;
+    V out = splat(0);
+    if (lanes::any(near)) {
+      const V z = (v - ref) / (v + ref), z2 = z * z;
+      V sum = splat(1.0 / 23);
+      for (int k = 21; k >= 1; k -= 2) sum = 1.0 / k + z2 * sum;
+      out = log_ref + 2 * z * sum;
+    }
+    for (int l = 0; l < N; ++l)
+      if (!near[l] && need[l]) out[l] = log(v[l]);
+    return out;
+  }
+
+  /// FitTrackStep::backward over the lanes; ends with each live lane's perigee state.
+  void backward(double T) {
+    using lanes::select;
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 5; ++j) s.C.a[i][j] = i == j ? s.C.a[i][i] * 1e4 : splat(0.0);
+    for (int l = 0; l < N; ++l) {
+      const int k = b.n[l] - 1;
+      s.P.x[l] = b.pivot[k].x[l], s.P.y[l] = b.pivot[k].y[l], s.P.z[l] = b.pivot[k].z[l];
+    }
+    int im[N];
+    for (int l = 0; l < N; ++l) im[l] = b.wk[l].n_mat - 1;
+    s.chi2 = splat(0);
+    V lb2;
+    lane_log_beta2<N>(s, mass, st.geo.b_field, lb2);
+    PivotJacobianT<V> J;
+    typename L::State before{};
+    for (int k = b.n_max - 1; k >= 0; --k) {
+      const bool partial = !b.all_active[k];
+      if (partial) save(before);
+      kill(track::detail::propagate(s.x, s.sc, s.C, s.P, b.pivot[k], J) || !b.active[k]);
+      kill(update(k, track::FilterPass::backward, T) || !b.active[k]);
+      if (st.opt.material) track::detail::add_material(s.x, s.C, b.own[k], mass, st.geo.b_field, lb2, false);
+      if (partial) restore_inactive(before, b.active[k]);
+      for (int l = 0; l < N; ++l) {
+        if (!b.alive[l] || k >= b.n[l]) continue;
+        if (im[l] >= 0 && b.wk[l].mat[im[l]].before_hit == k &&
+            !lane_material_after<N>(st, b, s, l, k, im[l], mass, lb2[l])) {
+          b.alive[l] = false;
+          revive_dead();
+        }
+      }
+    }
+    for (int l = 0; l < N; ++l)
+      if (b.alive[l] && !lane_to_perigee<N>(st, b, s, l, mass, lb2[l])) b.alive[l] = false;
+    revive_dead();
+  }
+
+  /// FitTrackStep::operator() after start() for the batch's lanes.
+  void fit() {
+    mass = mass_of(st.opt.hypothesis);
+    for (int l = 0; l < N; ++l) b.alive[l] = true;
+    const int n_iter = st.opt.n_temperatures > 0 ? st.opt.n_temperatures : 1;
+    for (int it = 0; it < n_iter; ++it) {
+      for (int l = 0; l < N; ++l) {  // initial_cov per lane
+        double x[5];
+        Mat5 C;
+        for (int i = 0; i < 5; ++i) x[i] = s.x[i][l];
+        track::detail::initial_cov(x, C);
+        for (int i = 0; i < 5; ++i)
+          for (int j = 0; j < 5; ++j) s.C.a[i][j][l] = C.a[i][j];
+      }
+      forward(it == 0, it == 0);
+      backward(st.temperature(it));
+    }
+  }
+};
+
+/// The whole fit of one batch whose lanes were started (b.wk loaded, x seeded in x0/sc0).
+template <int N>
+inline void fit_batch(const FitTrackStep& st, typename Lanes<N>::Batch& b, typename Lanes<N>::State& s) {
+  LaneFilter<N> f{st, b, s, 0};
+  f.fit();
+  s = f.s;
+}
+
+__attribute__((target("avx2"), flatten)) void fit_batch_avx2(const FitTrackStep& st, Lanes<4>::Batch& b,
+                                                             Lanes<4>::State& s) {
+  fit_batch<4>(st, b, s);
+}
+__attribute__((flatten)) void fit_batch_sse2(const FitTrackStep& st, Lanes<2>::Batch& b, Lanes<2>::State& s) {
+  fit_batch<2>(st, b, s);
+}
+
+/// Starts the tracks of a batch (scalar), lays their hits out over the lanes, runs the laned fit
+/// and writes the outputs (scalar).
+template <int N>
+void run_batch(const FitTrackStep& st, const std::uint64_t* tracks, typename Lanes<N>::Batch& b, int n_si) {
+  using L = Lanes<N>;
+  typename L::State s{};
+  int src = -1;
+  for (int l = 0; l < N; ++l) {
+    b.track[l] = tracks[l];
+    track::detail::Work& wk = b.wk[l];  // reused: what a fresh Work starts with
+    wk.n_hits = wk.n_mat = wk.n_inner = 0, wk.surfaces_known = false;
+    double x[5];
+    b.real[l] = st.start(tracks[l], b.wk[l], x);
+    if (!b.real[l]) continue;
+    if (src < 0) src = l;
+    for (int i = 0; i < 5; ++i) s.x[i][l] = x[i];
+    s.sc[0][l] = sin(x[kPhi0]), s.sc[1][l] = cos(x[kPhi0]);
+  }
+  if (src < 0) return;
+  for (int l = 0; l < N; ++l)
+    if (!b.real[l]) {  // a copy of a started lane, its results dropped
+      b.wk[l] = b.wk[src];
+      for (int i = 0; i < 5; ++i) s.x[i][l] = s.x[i][src];
+      s.sc[0][l] = s.sc[0][src], s.sc[1][l] = s.sc[1][src];
+    }
+  b.n_si = n_si, b.n_max = 0;
+  for (int l = 0; l < N; ++l) b.n[l] = b.wk[l].n_hits, b.n_max = std::max(b.n_max, b.n[l]);
+  for (int k = 0; k < b.n_max; ++k) {
+    bool all = true;
+    for (int l = 0; l < N; ++l) {
+      const bool on = k < b.n[l];
+      all = all && on;
+      b.active[k][l] = on ? -1 : 0;
+      const track::detail::HitData& h = b.wk[l].hit[on ? k : b.n[l] - 1];  // idle steps: the last hit again
+      typename L::HitV& v = b.hit[k];
+      v.pos.x[l] = h.pos.x, v.pos.y[l] = h.pos.y, v.pos.z[l] = h.pos.z;
+      v.wire.x[l] = h.wire.x, v.wire.y[l] = h.wire.y, v.wire.dx[l] = h.wire.dx, v.wire.dy[l] = h.wire.dy;
+      v.wire.dz[l] = h.wire.dz;
+      v.radius[l] = h.radius, v.drift[l] = h.drift, v.sigma_a[l] = h.sigma_a, v.sigma_b[l] = h.sigma_b;
+      b.w[k][0][l] = b.wk[l].w[on ? k : 0][0], b.w[k][1][l] = b.wk[l].w[on ? k : 0][1];
+    }
+    b.all_active[k] = all;
+  }
+  if constexpr (N == 4)
+    fit_batch_avx2(st, b, s);
+  else
+    fit_batch_sse2(st, b, s);
+  for (int l = 0; l < N; ++l) {
+    if (!b.real[l]) continue;
+    if (!b.alive[l]) {
+      st.fail(b.track[l], track::FitStatus::diverged);
+      continue;
+    }
+    track::detail::Work& wk = b.wk[l];
+    for (int k = 0; k < wk.n_hits; ++k) wk.w[k][0] = b.w[k][0][l], wk.w[k][1] = b.w[k][1][l];
+    double x[5], sc[2];
+    Mat5 C;
+    Point3 P;
+    get_state<N>(s, l, x, sc, C, P);
+    st.finish(b.track[l], wk, x, C, s.chi2[l]);
+  }
+}
+
+bool cpu_has_avx2() {
+  static const bool v = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return v;
+}
+
+template <int N>
+void fit_laned(const FitTrackStep& st, const std::vector<std::uint64_t>& order, const std::vector<int>& batch_n_si,
+               std::uint64_t n_batches) {
+#pragma omp parallel
+  {
+    auto b = std::make_unique<typename Lanes<N>::Batch>();
+#pragma omp for schedule(dynamic, 16)
+    for (std::int64_t i = 0; i < std::int64_t(n_batches); ++i)
+      run_batch<N>(st, order.data() + i * N, *b, batch_n_si[i]);
+  }
+}
+
+}  // namespace
+
+int lane_width(TrackFitCode code) {
+  if (code == TrackFitCode::scalar) return 1;
+  if (code == TrackFitCode::lanes2) return 2;
+  return cpu_has_avx2() ? 4 : 2;
+}
+
+void fit_tracks_laned(const FitTrackStep& st, int width) {
+  const std::uint64_t nt = st.cand.size();
+  // Tracks that can share lanes: a fittable hit count, silicon hits first. Key (silicon hits, hits).
+  std::vector<std::uint64_t> laned, scalar;
+  std::vector<std::uint32_t> key(nt, 0);
+  for (std::uint64_t t = 0; t < nt; ++t) {
+    const std::uint64_t h0 = st.cand.hit_offsets[t], nh = st.cand.hit_offsets[t + 1] - h0;
+    bool ok = nh >= std::uint64_t(st.opt.min_hits) && nh <= std::uint64_t(track::max_hits_per_track);
+    int n_si = 0;
+    for (std::uint64_t k = 0; ok && k < nh; ++k) {
+      const bool si = st.hits.detector[st.cand.hit_index[h0 + k]] != 3;
+      if (si && std::uint64_t(n_si) != k) ok = false;  // silicon after a CDC hit
+      n_si += si;
+    }
+    if (!ok) {
+      scalar.push_back(t);
+      continue;
+    }
+    key[t] = std::uint32_t(n_si) << 8 | std::uint32_t(nh);
+    laned.push_back(t);
+  }
+  std::stable_sort(laned.begin(), laned.end(), [&](std::uint64_t a, std::uint64_t b) { return key[a] < key[b]; });
+  // batches of `width` tracks with equal silicon-hit counts; the rest of each count goes scalar
+  std::vector<std::uint64_t> order;
+  std::vector<int> batch_n_si;
+  for (std::size_t i = 0; i < laned.size();) {
+    const std::uint32_t n_si = key[laned[i]] >> 8;
+    std::size_t j = i;
+    while (j < laned.size() && key[laned[j]] >> 8 == n_si) ++j;
+    std::size_t full = i + (j - i) / width * width;
+    for (std::size_t q = i; q < full; q += width) {
+      for (int l = 0; l < width; ++l) order.push_back(laned[q + l]);
+      batch_n_si.push_back(int(n_si));
+    }
+    for (std::size_t q = full; q < j; ++q) scalar.push_back(laned[q]);
+    i = j;
+  }
+  const std::uint64_t n_batches = batch_n_si.size();
+  if (width == 4)
+    fit_laned<4>(st, order, batch_n_si, n_batches);
+  else
+    fit_laned<2>(st, order, batch_n_si, n_batches);
+  const std::int64_t ns = std::int64_t(scalar.size());
+#pragma omp parallel for schedule(dynamic, 16)
+  for (std::int64_t i = 0; i < ns; ++i) st(scalar[i]);
+}
+
+}  // namespace umbra::cpu::detail
