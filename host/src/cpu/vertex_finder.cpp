@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <numeric>
 #include <utility>
 
 #include "umbra/core/error.hpp"
 #include "umbra/core/uninitialized_vector.hpp"
 #include "umbra/vertex/pair_steps.hpp"
+#include "vertex_candidates.hpp"
 
 namespace umbra::cpu {
 
@@ -74,17 +76,18 @@ vertex::Result find_vertices(const vertex::TrackParamsView& tracks, const vertex
     Vertices scratch;
     scratch.resize(std::min(np, pairs_per_chunk));
     const VerticesView sv = view(scratch);
+    std::unique_ptr<vertex_lanes::BlockScratch> block(new vertex_lanes::BlockScratch);  // not zeroed
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t c = 0; c < static_cast<std::int64_t>(n_chunks); ++c) {
       const std::uint64_t b = std::uint64_t(c) * pairs_per_chunk, n = std::min(pairs_per_chunk, np - b);
       // The step sees the chunk's pairs as items 0..n-1 and writes scratch rows 0..n-1.
       const FitPairStep step{tracks, options, sub(span_of(std::as_const(first)), b, n),
                              sub(span_of(std::as_const(second)), b, n), sv, sub(span_of(status), b, n)};
+      // Block by block: a block's closest-approach searches run together in SIMD lanes.
+      for (std::uint64_t k = 0; k < n; k += vertex_lanes::pairs_per_block)
+        vertex_lanes::fit_block(step, k, int(std::min<std::uint64_t>(vertex_lanes::pairs_per_block, n - k)), *block);
       std::uint64_t kept = 0;
-      for (std::uint64_t k = 0; k < n; ++k) {
-        step(k);
-        kept += status[b + k] == std::uint8_t(PairStatus::accepted);
-      }
+      for (std::uint64_t k = 0; k < n; ++k) kept += status[b + k] == std::uint8_t(PairStatus::accepted);
       parts[c].resize(kept);
       const VerticesView pv = view(parts[c]);
       for (std::uint64_t k = 0, j = 0; k < n; ++k) {

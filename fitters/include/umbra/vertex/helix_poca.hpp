@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "umbra/core/lanes.hpp"
 #include "umbra/vertex/perigee.hpp"
 #include "umbra/vertex/sincos.hpp"
 
@@ -29,19 +30,47 @@ struct PocaResult {
 };
 
 
+/// The fields of a helix that the closest-approach steps use, over a lane type V
+/// (umbra/core/lanes.hpp): V = double is one helix; a vector of doubles holds the helices of
+/// several pairs side by side (the CPU backend refines the candidates of many pairs in lanes).
+template <class V>
+struct HelixT {
+  V phi0, w, z0, tl, s0, c0, iw;  // iw = 1 / omega
+  V xd, yd;                       // the perigee point (d0 sin phi0, -d0 cos phi0)
+};
+
+/// A point of a helix at arc length s with the sin/cos of its direction; the direction angle
+/// itself is phi0 - omega s (needed once per search, not per step).
+template <class V>
+struct HelixPointT {
+  V s, x, y, z, cphi, sphi;
+};
+
+/// The point of h at arc length s whose direction has sin/cos (sp, cp)
+/// (x = d0 sin phi0 + [sin phi0 - sin phi]/omega, y = -d0 cos phi0 + [cos phi - cos phi0]/omega).
+template <class V>
+UMBRA_HD inline HelixPointT<V> helix_point(const HelixT<V>& h, V s, V sp, V cp) {
+  return {s, h.xd + (h.s0 - sp) * h.iw, h.yd + (cp - h.c0) * h.iw, h.z0 + s * h.tl, cp, sp};
+}
+
+/// The point ds further along h than a (|omega ds| <= 0.3): its direction rotated by a
+/// small-angle series, no trigonometric call.
+template <class V>
+UMBRA_HD inline HelixPointT<V> helix_step(const HelixT<V>& h, const HelixPointT<V>& a, V ds) {
+  V sd, cd;
+  small_sincos(h.w * ds, sd, cd);  // phi -> phi - omega ds (|omega ds| <= 0.3)
+  return helix_point(h, a.s + ds, a.sphi * cd - a.cphi * sd, a.cphi * cd + a.sphi * sd);
+}
+
 /// A helix prepared for the closest-approach search: sin/cos of phi0 and the circle centre computed
-/// once per track (x = d0 sin phi0 + [sin phi0 - sin phi]/omega, y = -d0 cos phi0 + [cos phi -
-/// cos phi0]/omega, phi = phi0 - omega s; perigee.hpp). Points carry sin/cos of their direction,
-/// so moving along the helix is a rotation (no trigonometric call per point).
-struct HelixEval {
-  double d0, phi0, w, z0, tl, s0, c0, xc, yc, r, iw;  // iw = 1 / omega
-  double xd, yd;  // the perigee point (d0 sin phi0, -d0 cos phi0)
-  /// A point of the helix; its direction angle is phi_at(s) (needed once per search, not per step).
-  struct Point {
-    double s, x, y, z, cphi, sphi;
-  };
-  UMBRA_HD explicit HelixEval(const Vec<5>& p)
-      : d0(p.a[0][0]), phi0(p.a[1][0]), w(p.a[2][0]), z0(p.a[3][0]), tl(p.a[4][0]) {
+/// once per track (perigee.hpp). Points carry sin/cos of their direction, so moving along the
+/// helix is a rotation (no trigonometric call per point).
+struct HelixEval : HelixT<double> {
+  double d0, xc, yc, r;
+  using Point = HelixPointT<double>;
+  HelixEval() = default;
+  UMBRA_HD explicit HelixEval(const Vec<5>& p) {
+    d0 = p.a[0][0], phi0 = p.a[1][0], w = p.a[2][0], z0 = p.a[3][0], tl = p.a[4][0];
     sincos_fast(phi0, s0, c0);
     iw = 1.0 / w;
     const double rr = d0 + iw;
@@ -49,9 +78,7 @@ struct HelixEval {
     xd = d0 * s0, yd = -d0 * c0;
   }
   /// The point at arc length s whose direction has sin/cos (sp, cp).
-  UMBRA_HD Point make(double s, double sp, double cp) const {
-    return {s, xd + (s0 - sp) * iw, yd + (cp - c0) * iw, z0 + s * tl, cp, sp};
-  }
+  UMBRA_HD Point make(double s, double sp, double cp) const { return helix_point<double>(*this, s, sp, cp); }
   /// Direction angle at arc length s.
   UMBRA_HD double phi_at(double s) const { return phi0 - w * s; }
   /// The point of the circle nearest to (x, y), on the branch within half a turn of the perigee
@@ -64,55 +91,79 @@ struct HelixEval {
     return n > 0 ? make(s, uy / n, ux / n) : make(s, sin(phi0 - w * s), cos(phi0 - w * s));
   }
   /// The point ds further along than a (|omega ds| <= 0.3).
-  UMBRA_HD Point step(const Point& a, double ds) const {
-    double sd, cd;
-    small_sincos(w * ds, sd, cd);  // phi -> phi - omega ds (|omega ds| <= 0.3)
-    return make(a.s + ds, a.sphi * cd - a.cphi * sd, a.cphi * cd + a.sphi * sd);
-  }
+  UMBRA_HD Point step(const Point& a, double ds) const { return helix_step<double>(*this, a, ds); }
 };
 
-namespace detail {
+/// The state of a closest-approach search: the two helix points and their difference a - b.
+template <class V>
+struct PocaSearchT {
+  HelixPointT<V> a, b;
+  V dx, dy, dz, d2;
+};
 
-/// Gauss-Newton refinement of the 3D closest approach of h1 and h2 starting at points a and b.
+/// Gauss-Newton refinement of the 3D closest approach of h1 and h2 from the points in `q`,
+/// minimising |X1(s1) - X2(s2)|^2 over the arc lengths. Written over a lane type V: every lane
+/// does the operations of its own scalar search (a lane whose search has stopped keeps its state),
+/// so lanes give the scalar result bit for bit.
 /// `give_up`: a pair still farther apart than this plus what the remaining steps can close is left
 /// as it is (its doca stays above give_up, all a caller cutting there needs to know).
-UMBRA_HD inline PocaCandidate refine_poca(const HelixEval& h1, const HelixEval& h2, HelixEval::Point a,
-                                          HelixEval::Point b, double give_up) {
+template <class V>
+UMBRA_HD inline void refine_poca_t(const HelixT<V>& h1, const HelixT<V>& h2, PocaSearchT<V>& q, V give_up) {
+  using lanes::any;
+  using lanes::select;
   constexpr int n_iterations = 4;
-  double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
-  double d2 = dx * dx + dy * dy + dz * dz;
-  const double t1 = h1.tl, t2 = h2.tl;
+  q.dx = q.a.x - q.b.x, q.dy = q.a.y - q.b.y, q.dz = q.a.z - q.b.z;
+  q.d2 = q.dx * q.dx + q.dy * q.dy + q.dz * q.dz;
+  const V t1 = h1.tl, t2 = h2.tl;
   // Keep steps well inside the circles so the linearisation stays valid.
-  const double w1 = fabs(h1.w), w2 = fabs(h2.w);
-  const double lim = 0.3 / (w1 > w2 ? w1 : w2);
+  const V w1 = lanes::fabs(h1.w), w2 = lanes::fabs(h2.w);
+  const V lim = 0.3 / select(w1 > w2, w1, w2);
   // A step of at most lim in arc length moves a helix point by at most lim sqrt(1 + tanLambda^2)
   // (chord <= arc), so one iteration brings the points at most `reach` closer (with a margin for
   // rounding). Exact: the refined doca can never fall below d - (iterations left) reach.
-  const double reach = lim * (sqrt(1 + t1 * t1) + sqrt(1 + t2 * t2)) * (1 + 1e-9);
+  const V reach = lim * (lanes::sqrt(1.0 + t1 * t1) + lanes::sqrt(1.0 + t2 * t2)) * (1 + 1e-9);
+  const V h11 = 1.0 + t1 * t1, h22 = 1.0 + t2 * t2;
+  auto go = !(q.d2 > q.d2);  // lanes still searching (all, unless NaN)
   for (int it = 0; it < n_iterations; ++it) {
-    const double bound = give_up + (n_iterations - it) * reach;
-    if (d2 > bound * bound) break;
+    const V bound = give_up + double(n_iterations - it) * reach;
+    go = go && !(q.d2 > bound * bound);
     // Tangents dX/ds = (cos phi, sin phi, tanLambda).
-    const double g1 = dx * a.cphi + dy * a.sphi + dz * t1, g2 = -(dx * b.cphi + dy * b.sphi + dz * t2);
-    const double h11 = 1 + t1 * t1, h22 = 1 + t2 * t2, h12 = -(a.cphi * b.cphi + a.sphi * b.sphi + t1 * t2);
-    const double det = h11 * h22 - h12 * h12;
-    if (det < 1e-12 * h11 * h22) break;  // parallel: the transverse candidate is as good as it gets
-    const double idet = 1.0 / det;
-    double ds1 = -(h22 * g1 - h12 * g2) * idet, ds2 = -(h11 * g2 - h12 * g1) * idet;
-    const double m = fabs(ds1) > fabs(ds2) ? fabs(ds1) : fabs(ds2);
-    if (m > lim) {
-      const double f = lim / m;
-      ds1 *= f, ds2 *= f;
+    const HelixPointT<V>&a = q.a, &b = q.b;
+    const V g1 = q.dx * a.cphi + q.dy * a.sphi + q.dz * t1, g2 = -(q.dx * b.cphi + q.dy * b.sphi + q.dz * t2);
+    const V h12 = -(a.cphi * b.cphi + a.sphi * b.sphi + t1 * t2);
+    const V det = h11 * h22 - h12 * h12;
+    go = go && !(det < 1e-12 * h11 * h22);  // parallel: the transverse candidate is as good as it gets
+    if (!any(go)) break;
+    const V idet = 1.0 / det;
+    V ds1 = -(h22 * g1 - h12 * g2) * idet, ds2 = -(h11 * g2 - h12 * g1) * idet;
+    const V m = select(lanes::fabs(ds1) > lanes::fabs(ds2), lanes::fabs(ds1), lanes::fabs(ds2));
+    const auto clip = m > lim;
+    if (any(clip)) {
+      const V f = lim / m;
+      ds1 = select(clip, ds1 * f, ds1), ds2 = select(clip, ds2 * f, ds2);
     }
-    const HelixEval::Point na = h1.step(a, ds1), nb = h2.step(b, ds2);
-    const double ndx = na.x - nb.x, ndy = na.y - nb.y, ndz = na.z - nb.z;
-    const double nd2 = ndx * ndx + ndy * ndy + ndz * ndz;
-    if (!(nd2 < d2)) break;
-    a = na, b = nb, dx = ndx, dy = ndy, dz = ndz, d2 = nd2;
-    if (ds1 * ds1 + ds2 * ds2 < 1e-8) break;  // 1 um: a starting point for the fit, which iterates
+    const HelixPointT<V> na = helix_step(h1, a, ds1), nb = helix_step(h2, b, ds2);
+    const V ndx = na.x - nb.x, ndy = na.y - nb.y, ndz = na.z - nb.z;
+    const V nd2 = ndx * ndx + ndy * ndy + ndz * ndz;
+    go = go && nd2 < q.d2;
+    q.a.s = select(go, na.s, a.s), q.a.x = select(go, na.x, a.x), q.a.y = select(go, na.y, a.y);
+    q.a.z = select(go, na.z, a.z), q.a.cphi = select(go, na.cphi, a.cphi), q.a.sphi = select(go, na.sphi, a.sphi);
+    q.b.s = select(go, nb.s, b.s), q.b.x = select(go, nb.x, b.x), q.b.y = select(go, nb.y, b.y);
+    q.b.z = select(go, nb.z, b.z), q.b.cphi = select(go, nb.cphi, b.cphi), q.b.sphi = select(go, nb.sphi, b.sphi);
+    q.dx = select(go, ndx, q.dx), q.dy = select(go, ndy, q.dy), q.dz = select(go, ndz, q.dz);
+    q.d2 = select(go, nd2, q.d2);
+    go = go && !(ds1 * ds1 + ds2 * ds2 < 1e-8);  // 1 um: a starting point for the fit, which iterates
+    if (!any(go)) break;
   }
-  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(d2), h1.phi_at(a.s), h2.phi_at(b.s), a.s, b.s, dx, dy, dz,
-          a.sphi, a.cphi, b.sphi, b.cphi};
+}
+
+namespace detail {
+
+/// The candidate of a finished search (scalar).
+UMBRA_HD inline PocaCandidate poca_candidate(const HelixEval& h1, const HelixEval& h2, const PocaSearchT<double>& q) {
+  const HelixEval::Point &a = q.a, &b = q.b;
+  return {0.5 * (a.x + b.x), 0.5 * (a.y + b.y), 0.5 * (a.z + b.z), sqrt(q.d2), h1.phi_at(a.s), h2.phi_at(b.s), a.s, b.s,
+          q.dx, q.dy, q.dz, a.sphi, a.cphi, b.sphi, b.cphi};
 }
 
 }  // namespace detail
@@ -155,11 +206,22 @@ UMBRA_HD inline CircleStarts circle_starts(const Vec<5>& p1, const Vec<5>& p2) {
   return circle_starts(HelixEval(p1), HelixEval(p2));
 }
 
+/// The closest-approach search from starting point k of `st`, before any step: the points of
+/// the two circles nearest to it.
+UMBRA_HD inline PocaSearchT<double> start_search(const HelixEval& h1, const HelixEval& h2, const CircleStarts& st,
+                                                 int k) {
+  PocaSearchT<double> q;
+  q.a = h1.nearest(st.x1[k], st.y1[k]), q.b = h2.nearest(st.x2[k], st.y2[k]);
+  return q;
+}
+
 /// Starting point k of `st`, refined in 3D; with `give_up`, a candidate that provably cannot come
-/// within it is returned unfinished (doca > give_up; detail::refine_poca).
+/// within it is returned unfinished (doca > give_up; refine_poca_t).
 UMBRA_HD inline PocaCandidate refine_start(const HelixEval& h1, const HelixEval& h2, const CircleStarts& st, int k,
                                            double give_up = HUGE_VAL) {
-  return detail::refine_poca(h1, h2, h1.nearest(st.x1[k], st.y1[k]), h2.nearest(st.x2[k], st.y2[k]), give_up);
+  PocaSearchT<double> q = start_search(h1, h2, st, k);
+  refine_poca_t<double>(h1, h2, q, give_up);
+  return detail::poca_candidate(h1, h2, q);
 }
 UMBRA_HD inline PocaCandidate refine_start(const Vec<5>& p1, const Vec<5>& p2, const CircleStarts& st, int k) {
   return refine_start(HelixEval(p1), HelixEval(p2), st, k);

@@ -88,13 +88,34 @@ struct FitPairStep {
     }
   };
 
+  UMBRA_HD void load_params(std::uint64_t k, Vec<5> p[2]) const {
+    p[0] = tracks.params(first[k]), p[1] = tracks.params(second[k]);
+  }
+
   UMBRA_HD PairStatus fit(std::uint64_t k) const {
     const LoadCovariances cov{tracks, {first[k], second[k]}};
     Vec<5> p[2];
-    for (int t = 0; t < 2; ++t) p[t] = tracks.params(cov.it[t]);
-
+    load_params(k, p);
     VertexFitResult best;
     const PairStatus st = fit_pair_vertex_loading(p, cov, options, best);
+    if (st != PairStatus::accepted) return st;
+    return write(k, best);
+  }
+
+  /// fit() in two parts, for a backend that refines the candidates of many pairs together:
+  /// the pair's starts (accepted: candidates to refine), then the fits from its candidates.
+  UMBRA_HD PairStatus starts(std::uint64_t k, PairStarts& ps) const {
+    Vec<5> p[2];
+    load_params(k, p);
+    return pair_starts(p, options, ps);
+  }
+  template <class Candidates>
+  UMBRA_HD PairStatus fit_candidates(std::uint64_t k, const PairStarts& ps, const Candidates& candidate) const {
+    const LoadCovariances cov{tracks, {first[k], second[k]}};
+    Vec<5> p[2];
+    load_params(k, p);
+    VertexFitResult best;
+    const PairStatus st = fit_pair_candidates(p, ps, candidate, cov, options, best);
     if (st != PairStatus::accepted) return st;
     return write(k, best);
   }

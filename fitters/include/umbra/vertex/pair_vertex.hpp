@@ -74,28 +74,60 @@ struct GivenCovariances {
   UMBRA_HD void operator()(Mat<5, 5> out[2]) const { out[0] = V[0], out[1] = V[1]; }
 };
 
-/// Fits the vertex of tracks p whose covariances `load(V)` writes; it is called only once a
-/// candidate passes the doca and radius pre-selection (most pairs never need them). Returns
-/// accepted when `best` holds a converged fit (the post-fit selection is the caller's), otherwise
-/// the reason there is none.
-template <class LoadCovariances>
-UMBRA_HD inline PairStatus fit_pair_vertex_loading(const Vec<5> p[2], const LoadCovariances& load, const Options& o,
-                                                   VertexFitResult& best) {
-  Mat<5, 5> V[2];
-  bool loaded = false;
-  const HelixEval h[2] = {HelixEval(p[0]), HelixEval(p[1])};
-  const CircleStarts st = circle_starts(h[0], h[1]);
+/// A pair before its closest-approach search: both helices, the transverse starting points and
+/// the order in which their candidates are tried.
+struct PairStarts {
+  HelixEval h[2];
+  CircleStarts st;
+  int order[2];
+};
+
+/// The transverse stage of a pair: `accepted` when there are candidates to refine (ps filled),
+/// otherwise the pair's outcome (no crossing, or circles farther apart than max_doca).
+UMBRA_HD inline PairStatus pair_starts(const Vec<5> p[2], const Options& o, PairStarts& ps) {
+  ps.h[0] = HelixEval(p[0]), ps.h[1] = HelixEval(p[1]);
+  const CircleStarts& st = ps.st = circle_starts(ps.h[0], ps.h[1]);
   if (st.n == 0) return PairStatus::no_crossing;
   if (!(st.gap <= o.max_doca)) return PairStatus::failed_doca;  // the 3D doca is at least the gap
   // Nearer the beam line first: once that fit is plausible the other cannot win (see better()),
-  // and the other crossing is never refined.
-  int order[2] = {0, 1};
+  // and the other crossing is never fitted.
+  ps.order[0] = 0, ps.order[1] = 1;
   if (st.n == 2 && norm2d(st.x1[1] - o.beam_spot[0], st.y1[1] - o.beam_spot[1]) <
                        norm2d(st.x1[0] - o.beam_spot[0], st.y1[0] - o.beam_spot[1]))
-    order[0] = 1, order[1] = 0;
+    ps.order[0] = 1, ps.order[1] = 0;
+  return PairStatus::accepted;
+}
+
+/// Candidate n of a pair, refined when asked for (the per-pair path: the second crossing only when
+/// the first gives no plausible vertex).
+struct RefineOnDemand {
+  const PairStarts& ps;
+  double give_up;
+  UMBRA_HD PocaCandidate operator()(int n) const {
+    return refine_start(ps.h[0], ps.h[1], ps.st, ps.order[n], give_up);
+  }
+};
+
+/// Candidates refined beforehand (the CPU backend refines those of many pairs together; the same
+/// values, refine_poca_t).
+struct GivenCandidates {
+  const PocaCandidate* c;
+  UMBRA_HD const PocaCandidate& operator()(int n) const { return c[n]; }
+};
+
+/// Fits the vertex of tracks p from the candidates of their starts ps (`candidate(n)`: candidate
+/// n in the order of ps, refined with give-up distance max_doca), with the covariances `load(V)`
+/// writes; it is called only once a candidate passes the doca and radius pre-selection (most
+/// pairs never need them). Returns accepted when `best` holds a converged fit (the post-fit
+/// selection is the caller's), otherwise the reason there is none.
+template <class Candidates, class LoadCovariances>
+UMBRA_HD inline PairStatus fit_pair_candidates(const Vec<5> p[2], const PairStarts& ps, const Candidates& candidate,
+                                               const LoadCovariances& load, const Options& o, VertexFitResult& best) {
+  Mat<5, 5> V[2];
+  bool loaded = false;
   bool have = false, near = false, inside = false, consistent = false, have_good = false;
-  for (int n = 0; n < st.n && !have_good; ++n) {
-    const PocaCandidate s = refine_start(h[0], h[1], st, order[n], o.max_doca);
+  for (int n = 0; n < ps.st.n && !have_good; ++n) {
+    const PocaCandidate s = candidate(n);
     if (!(s.doca <= o.max_doca)) continue;
     near = true;
     const double rs = norm2d(s.x - o.beam_spot[0], s.y - o.beam_spot[1]);
@@ -103,7 +135,7 @@ UMBRA_HD inline PairStatus fit_pair_vertex_loading(const Vec<5> p[2], const Load
     inside = true;
     if (!loaded) load(V), loaded = true;
     // Cheap pre-test: helices that miss by many sigma cannot make an acceptable vertex here.
-    if (o.max_start_chi2 > 0 && start_chi2(h, V, s) > o.max_start_chi2) continue;
+    if (o.max_start_chi2 > 0 && start_chi2(ps.h, V, s) > o.max_start_chi2) continue;
     consistent = true;
     const double start[3] = {s.x, s.y, s.z}, phi[2] = {s.phi1, s.phi2};
     VertexFitResult f = fit_vertex(p, V, start, phi, o.fit);
@@ -118,6 +150,16 @@ UMBRA_HD inline PairStatus fit_pair_vertex_loading(const Vec<5> p[2], const Load
   if (!inside) return PairStatus::failed_start_radius;
   if (!consistent) return PairStatus::failed_start_chi2;
   return have ? PairStatus::accepted : PairStatus::fit_failed;
+}
+
+/// One pair, start to finish: its starts, the candidates refined on demand, the fits.
+template <class LoadCovariances>
+UMBRA_HD inline PairStatus fit_pair_vertex_loading(const Vec<5> p[2], const LoadCovariances& load, const Options& o,
+                                                   VertexFitResult& best) {
+  PairStarts ps;
+  const PairStatus s = pair_starts(p, o, ps);
+  if (s != PairStatus::accepted) return s;
+  return fit_pair_candidates(p, ps, RefineOnDemand{ps, o.max_doca}, load, o, best);
 }
 
 /// The same with the covariances V at hand.
