@@ -12,6 +12,7 @@
 
 #include <cmath>
 
+#include "umbra/core/portable_math.hpp"
 #include "umbra/core/small_angle.hpp"
 #include "umbra/core/units.hpp"
 #include "umbra/track/helix.hpp"
@@ -42,7 +43,7 @@ struct AngleRef {
 /// outside (-pi, pi] by at most 1/8 (callers wrap differences).
 UMBRA_HD inline double atan2_near(double y, double x, const AngleRef& ref) {
   const double yr = y * ref.c - x * ref.s, xr = x * ref.c + y * ref.s;  // (x, y) rotated by -ref
-  if (!(xr > 0.0 && fabs(yr) <= 0.125 * xr)) return atan2(y, x);
+  if (!(xr > 0.0 && fabs(yr) <= 0.125 * xr)) return portable::atan2(y, x);
   return ref.angle + atan_small(yr / xr);
 }
 
