@@ -5,7 +5,7 @@
 // A scalar search is a serial chain (a division and two small-angle series per step, ~4 steps);
 // in lanes the chains of different pairs share instructions. Every crossing of a pair is refined
 // here, also a second one the per-pair path would skip once the first gives a plausible vertex
-// (~7% more searches on the benchmark batch), because the fits decide that only later.
+// (10% more searches on the benchmark batch), because the fits decide that only later.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
