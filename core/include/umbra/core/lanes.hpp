@@ -80,15 +80,15 @@ inline Vec<4> sqrt(Vec<4> a) {
 #define UMBRA_LANES_OVERLOADS(N)                                                           \
   inline Vec<N> fabs(Vec<N> a) { return (Vec<N>)((Mask<N>)a & (Mask<N>{} + 0x7fffffffffffffffL)); } \
   inline Vec<N> select(Mask<N> m, Vec<N> a, Vec<N> b) { return m ? a : b; }               \
-  inline bool any(Mask<N> m) {                                                             \
-    bool r = false;                                                                        \
-    for (int l = 0; l < N; ++l) r = r || m[l] != 0;                                        \
-    return r;                                                                              \
+  inline bool any(Mask<N> m) { /* lanes are 0 or -1: OR/AND without branches */            \
+    long r = 0;                                                                            \
+    for (int l = 0; l < N; ++l) r |= m[l];                                                 \
+    return r != 0;                                                                         \
   }                                                                                        \
   inline bool all(Mask<N> m) {                                                             \
-    bool r = true;                                                                         \
-    for (int l = 0; l < N; ++l) r = r && m[l] != 0;                                        \
-    return r;                                                                              \
+    long r = -1;                                                                           \
+    for (int l = 0; l < N; ++l) r &= m[l];                                                 \
+    return r != 0;                                                                         \
   }                                                                                        \
   inline double& at(Vec<N>& v, int l) { return reinterpret_cast<double*>(&v)[l]; }        \
   inline double at(const Vec<N>& v, int l) { return v[l]; }                                \
@@ -116,6 +116,7 @@ UMBRA_HD inline void for_lanes(M m, F f) {
   if constexpr (is_scalar<V>) {
     if (m) f(0);
   } else {
+    if (!any(m)) return;  // the usual case: one test instead of one per lane
     for (int l = 0; l < width<V>; ++l)
       if (on(m, l)) f(l);
   }
