@@ -46,13 +46,15 @@ TrackCandidates group_hits(const TrackerHits& hits) {
     order.clear();
     for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
       if (hits.track_id[i] >= 0) order.push_back(std::uint32_t(i));
-    // by track, then outward: detector (PXD, SVD, CDC) and layer are in radial order
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    // by track, then outward: detector (PXD, SVD, CDC) and layer are in radial order (a strict
+    // order: hits the simulation already wrote in it need no sort, the same result)
+    const auto before = [&](std::uint32_t a, std::uint32_t b) {
       if (hits.track_id[a] != hits.track_id[b]) return hits.track_id[a] < hits.track_id[b];
       if (hits.detector[a] != hits.detector[b]) return hits.detector[a] < hits.detector[b];
       if (hits.layer[a] != hits.layer[b]) return hits.layer[a] < hits.layer[b];
       return a < b;
-    });
+    };
+    if (!std::is_sorted(order.begin(), order.end(), before)) std::sort(order.begin(), order.end(), before);
     for (std::size_t k = 0; k < order.size(); ++k) {
       if (k == 0 || hits.track_id[order[k]] != hits.track_id[order[k - 1]]) {
         if (k > 0) c.hit_offsets.push_back(c.hit_index.size());
