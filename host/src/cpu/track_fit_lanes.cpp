@@ -30,6 +30,7 @@
 #include "umbra/core/lanes.hpp"
 
 namespace umbra::cpu::detail {
+#if UMBRA_HAVE_LANES
 namespace {
 
 using track::FitTrackStep;
@@ -609,5 +610,15 @@ void fit_tracks_laned(const FitTrackStep& st, int width) {
 #pragma omp parallel for schedule(dynamic, 16)
   for (std::int64_t i = 0; i < ns; ++i) st(scalar[i]);
 }
+
+#else  // no vector lanes on this platform: the scalar step for every track
+
+int lane_width(TrackFitCode) { return 1; }
+void fit_tracks_laned(const track::FitTrackStep& st, int) {
+  const std::int64_t nt = std::int64_t(st.cand.size());
+#pragma omp parallel for schedule(dynamic, 256)
+  for (std::int64_t t = 0; t < nt; ++t) st(std::uint64_t(t));
+}
+#endif
 
 }  // namespace umbra::cpu::detail

@@ -13,8 +13,11 @@
 
 #include "umbra/core/qualifiers.hpp"
 
-#if !defined(__CUDACC__) && defined(__GNUC__)
+#if !defined(__CUDACC__) && defined(__GNUC__) && defined(__x86_64__)
+#define UMBRA_HAVE_LANES 1  // Vec<N> below (x86-64: SSE2 is the baseline)
 #include <emmintrin.h>
+#else
+#define UMBRA_HAVE_LANES 0
 #endif
 
 #if !defined(__CUDACC__) && defined(__GNUC__)
@@ -48,7 +51,7 @@ template <class V>
 inline constexpr int width = 1;
 
 // --- V = Vec<N> (host only) ------------------------------------------------------------------
-#if !defined(__CUDACC__) && defined(__GNUC__)
+#if UMBRA_HAVE_LANES
 template <int N>
 struct VecOf {
   typedef double type __attribute__((vector_size(8 * N)));
