@@ -377,8 +377,10 @@ struct LaneFilter {
       if (find) b.pivot[k] = s.P;
       for (int i = 0; i < 5; ++i) b.fx[k][i] = s.x[i];
       b.fsc[k][0] = s.sc[0], b.fsc[k][1] = s.sc[1];
-      for (int i = 0, p = 0; i < 5; ++i)
-        for (int j = i; j < 5; ++j, ++p) b.fc[k][p] = s.C.a[i][j];
+      // matrix.hpp's pack() order, as a fixed table: the nested loop compiled to a string copy per row
+      constexpr int row[15] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4};
+      constexpr int col[15] = {0, 1, 2, 3, 4, 1, 2, 3, 4, 2, 3, 4, 3, 4, 4};
+      for (int p = 0; p < 15; ++p) b.fc[k][p] = s.C.a[row[p]][col[p]];
       kill(update(k, first ? track::FilterPass::first_forward : track::FilterPass::forward, 0) || !b.active[k]);
       for (int l = 0; l < N; ++l) r_prev[l] = b.hit[k].radius[l], in_cdc[l] = in_cdc[l] || cdc;
       if (partial) restore_inactive(before, b.active[k]);
