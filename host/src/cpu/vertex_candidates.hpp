@@ -55,6 +55,7 @@ inline void copy_search(SearchColumns& c, int j, int k) {
   for (int f = 0; f < 6; ++f) c.a[f][k] = c.a[f][j], c.b[f][k] = c.b[f][j];
 }
 
+#if UMBRA_HAVE_LANES
 template <class V>
 inline V load(const double* p) {
   V v;
@@ -99,7 +100,8 @@ inline void refine_searches(SearchColumns& c, int n, double max_doca) {
 }
 
 // Four lanes in AVX2 registers (no FMA: the same roundings as the scalar search); flatten compiles
-// everything the search runs into this function. Without AVX2 the pairs take the per-pair path:
+// everything the search runs into this function. Without AVX2 (or without vector lanes on this
+// platform, UMBRA_HAVE_LANES) the pairs take the per-pair path:
 // two SSE2 lanes (with the extra second crossings) measured no faster than it, four lanes in the
 // baseline build slower (GCC splits them through memory).
 __attribute__((target("avx2"), flatten)) inline void refine_searches_avx2(SearchColumns& c, int n, double max_doca) {
@@ -110,13 +112,9 @@ inline const bool has_avx2 = [] {
   return __builtin_cpu_supports("avx2") != 0;
 }();
 
-/// Fits pairs [b, b + n) of `step` (n <= pairs_per_block) into its rows and statuses.
-inline void fit_block(const vertex::FitPairStep& step, std::uint64_t b, int n, BlockScratch& s) {
+/// fit_block with the searches in AVX2 lanes.
+inline void fit_block_laned(const vertex::FitPairStep& step, std::uint64_t b, int n, BlockScratch& s) {
   using namespace vertex;
-  if (!has_avx2) {
-    for (int i = 0; i < n; ++i) step(b + i);
-    return;
-  }
   int n_search = 0;
   for (int i = 0; i < n; ++i) {
     PairStarts& ps = s.starts[i];
@@ -145,6 +143,20 @@ inline void fit_block(const vertex::FitPairStep& step, std::uint64_t b, int n, B
     if (step.status[b + i] != std::uint8_t(PairStatus::accepted)) continue;
     step.status[b + i] = std::uint8_t(step.fit_candidates(b + i, s.starts[i], GivenCandidates{s.candidates[i]}));
   }
+}
+
+#endif  // UMBRA_HAVE_LANES
+
+/// Fits pairs [b, b + n) of `step` (n <= pairs_per_block) into its rows and statuses.
+inline void fit_block(const vertex::FitPairStep& step, std::uint64_t b, int n, BlockScratch& s) {
+#if UMBRA_HAVE_LANES
+  if (has_avx2) {
+    fit_block_laned(step, b, n, s);
+    return;
+  }
+#endif
+  (void)s;
+  for (int i = 0; i < n; ++i) step(b + i);  // the per-pair path
 }
 
 }  // namespace umbra::cpu::vertex_lanes
