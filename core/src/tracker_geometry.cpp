@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "umbra/core/portable_math.hpp"
 #include "umbra/core/units.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
 
@@ -19,6 +20,12 @@ constexpr double theta_fwd = 17.0 * units::deg, theta_bwd = 150.0 * units::deg;
 constexpr double z_fwd_max = 159.8, z_bwd_min = -76.6;  // cm, approx. endplate positions
 
 }  // namespace
+
+void set_stereo(CdcLayer& L, float stereo) {
+  L.stereo = stereo;
+  L.tan_stereo = float(portable::tan(stereo));  // umbra's tan: the wire is the same on every backend
+  L.wire_dz = 1.0f / std::sqrt(1.0f + L.tan_stereo * L.tan_stereo);
+}
 
 TrackerGeometry belle2_tracker() {
   TrackerGeometry g{};
@@ -48,7 +55,7 @@ TrackerGeometry belle2_tracker() {
       L.first_wire = static_cast<std::uint16_t>(wire0);
       L.radius = sl == 0 ? 16.80f + 1.0f * k : float(25.70 + (111.14 - 25.70) * (layer - 8) / 47.0);
       const StereoRange s = stereo_mrad[sl];
-      L.stereo = float((s.first + (s.last - s.first) * k / double(nl - 1)) * units::mrad);
+      set_stereo(L, float((s.first + (s.last - s.first) * k / double(nl - 1)) * units::mrad));
       L.phi0 = float((k % 2) * constants::pi / L.n_wires);  // half-cell stagger between layers
       L.z_min = float(std::max(z_bwd_min, L.radius / std::tan(theta_bwd)));
       L.z_max = float(std::min(z_fwd_max, L.radius / std::tan(theta_fwd)));

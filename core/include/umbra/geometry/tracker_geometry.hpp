@@ -32,10 +32,15 @@ struct CdcLayer {
   std::uint16_t n_wires;     // cells per layer
   std::uint16_t first_wire;  // global index of wire 0 of this layer (0..14335)
   float radius;              // cm, wire radius at z = 0
-  float stereo;              // rad, stereo angle (0 axial, + U, - V)
+  float stereo;              // rad, stereo angle (0 axial, + U, - V); set with set_stereo
+  float tan_stereo;          // tan(stereo) and the z component of the wire's unit direction,
+  float wire_dz;             // 1 / sqrt(1 + tan^2): per layer, not per hit (set_stereo)
   float phi0;                // rad, phi of wire 0 at z = 0
   float z_min, z_max;        // cm, wire ends
 };
+
+/// Sets a layer's stereo angle with the direction terms derived from it.
+void set_stereo(CdcLayer& layer, float stereo);
 
 /// A thin cylindrical material layer without measurements (beam pipe).
 struct MaterialCylinder {

@@ -1,6 +1,8 @@
 #pragma once
 #include <cmath>
 
+#include "umbra/core/portable_math.hpp"
+
 namespace umbra::tracker {
 
 // A stereo wire is a straight line twisted in phi: at z = 0 it sits at (r, phi_w); its direction
@@ -9,11 +11,13 @@ UMBRA_HD inline void TrackerGeometry::wire(int l, int w, float& x, float& y, flo
                                            float& dz) const {
   const CdcLayer& L = cdc[l];
   const float phi = L.phi0 + 6.28318530717958647692f * float(w) / float(L.n_wires);
-  const float c = cosf(phi), s = sinf(phi);
+  // umbra's sin/cos (in double, rounded to float): the same wire on host and device.
+  double sd, cd;
+  portable::sincos(phi, sd, cd);
+  const float c = float(cd), s = float(sd);
   x = L.radius * c;
   y = L.radius * s;
-  const float t = tanf(L.stereo);
-  const float norm = 1.0f / sqrtf(1.0f + t * t);
+  const float t = L.tan_stereo, norm = L.wire_dz;
   dx = -s * t * norm;
   dy = c * t * norm;
   dz = norm;

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "umbra/core/qualifiers.hpp"
+#include "umbra/track/scalar_math.hpp"
 
 namespace umbra::track {
 
@@ -53,15 +54,15 @@ template <int N> UMBRA_HD inline Dual<N> chain(const Dual<N>& a, double f, doubl
   UMBRA_DUAL_LOOP r.d[i] = df * a.d[i];
   return r;
 }
-template <int N> UMBRA_HD inline Dual<N> sin(const Dual<N>& a) { return chain(a, ::sin(a.v), ::cos(a.v)); }
-template <int N> UMBRA_HD inline Dual<N> cos(const Dual<N>& a) { return chain(a, ::cos(a.v), -::sin(a.v)); }
+template <int N> UMBRA_HD inline Dual<N> sin(const Dual<N>& a) { return chain(a, portable::sin(a.v), portable::cos(a.v)); }
+template <int N> UMBRA_HD inline Dual<N> cos(const Dual<N>& a) { return chain(a, portable::cos(a.v), -portable::sin(a.v)); }
 template <int N> UMBRA_HD inline Dual<N> sqrt(const Dual<N>& a) {
   const double s = ::sqrt(a.v);
   return chain(a, s, s > 0 ? 0.5 / s : 0.0);
 }
 template <int N> UMBRA_HD inline Dual<N> atan2(const Dual<N>& y, const Dual<N>& x) {
   const double r2 = x.v * x.v + y.v * y.v, inv = r2 > 0 ? 1.0 / r2 : 0.0;
-  Dual<N> r(::atan2(y.v, x.v));
+  Dual<N> r(portable::atan2(y.v, x.v));
   UMBRA_DUAL_LOOP r.d[i] = (x.v * y.d[i] - y.v * x.d[i]) * inv;
   return r;
 }
@@ -70,11 +71,5 @@ template <int N> UMBRA_HD inline Dual<N> atan2(const Dual<N>& y, const Dual<N>& 
 /// Finite test that needs no host-only call (NaN fails the comparison); one compare, as the fit
 /// tests every parameter after every step.
 UMBRA_HD inline bool is_finite(double v) { return fabs(v) <= 1.7976931348623157e308; }
-
-// Plain doubles keep using the C math functions inside this namespace.
-using ::atan2;
-using ::cos;
-using ::sin;
-using ::sqrt;
 
 }  // namespace umbra::track

@@ -9,6 +9,7 @@
 
 #include "umbra/core/qualifiers.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
+#include "umbra/track/scalar_math.hpp"
 
 namespace umbra::track {
 
