@@ -604,10 +604,13 @@ void fit_tracks_laned(const FitTrackStep& st, int width) {
     i = j;
   }
   const std::uint64_t n_batches = batch_n_si.size();
-  if (width == 4)
+  if (n_batches == 0) {
+    // nothing fills a batch (e.g. one track per call): no parallel region, no per-thread batch
+  } else if (width == 4) {
     fit_laned<4>(st, order, batch_n_si, n_batches);
-  else
+  } else {
     fit_laned<2>(st, order, batch_n_si, n_batches);
+  }
   const std::int64_t ns = std::int64_t(scalar.size());
 #pragma omp parallel for schedule(dynamic, 16)
   for (std::int64_t i = 0; i < ns; ++i) st(scalar[i]);
