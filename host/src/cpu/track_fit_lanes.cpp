@@ -234,6 +234,15 @@ struct LaneFilter {
     V x_old[5] = {};
     Mat5T<V> C_old{};
     M skip;
+    // the full 5-D smoother's chi2 for the live lanes whose DAF weights are not clear-cut
+    auto smoothed_where_unclear = [&](V c[2], const M& clear) {
+      for (int l = 0; l < N; ++l)
+        if (!clear[l] && b.alive[l] && k < b.n[l]) {
+          double cl[2] = {c[0][l], c[1][l]};
+          lane_smoothed_chi2<N>(st, b, s, l, k, cl);
+          c[0][l] = cl[0], c[1][l] = cl[1];
+        }
+    };
     auto keep_old = [&] {  // where the update will be skipped
       if (!lanes::any(skip)) return;
       for (int i = 0; i < 5; ++i) x_old[i] = s.x[i];
@@ -257,12 +266,7 @@ struct LaneFilter {
         V c[2];
         track::detail::drift_chi2(b.fm[k][0], b.fv[k][0], m, P[0][0], h.drift, s2, c);
         const M clear = track::detail::weights_clear(c, 2, st.opt.chi2_cut_1d, T);
-        for (int l = 0; l < N; ++l)
-          if (!clear[l] && b.alive[l] && k < b.n[l]) {
-            double cl[2] = {c[0][l], c[1][l]};
-            lane_smoothed_chi2<N>(st, b, s, l, k, cl);
-            c[0][l] = cl[0], c[1][l] = cl[1];
-          }
+        smoothed_where_unclear(c, clear);
         track::detail::daf_weights(c, 2, st.opt.chi2_cut_1d, T, b.w[k]);
       }
       const V ws = b.w[k][0] + b.w[k][1];
@@ -285,12 +289,7 @@ struct LaneFilter {
         const V vb[3] = {P[0][0], P[0][1], P[1][1]};
         V c[2] = {track::detail::point_chi2(b.fm[k], b.fv[k], m, vb, s00, s11), splat(0)};
         const M clear = track::detail::weights_clear(c, 1, st.opt.chi2_cut_2d, T);
-        for (int l = 0; l < N; ++l)
-          if (!clear[l] && b.alive[l] && k < b.n[l]) {
-            double cl[2] = {c[0][l], c[1][l]};
-            lane_smoothed_chi2<N>(st, b, s, l, k, cl);
-            c[0][l] = cl[0], c[1][l] = cl[1];
-          }
+        smoothed_where_unclear(c, clear);
         track::detail::daf_weights(c, 1, st.opt.chi2_cut_2d, T, b.w[k]);
         b.w[k][1] = splat(0);
       }
