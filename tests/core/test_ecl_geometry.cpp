@@ -80,7 +80,9 @@ TEST(EclGeometry, BarrelN1IsSymmetric) {
   const auto v = geometry().view();
   for (int cell = 1153; cell <= 7776; ++cell)
     for (auto n : v.n1(cell))
-      if (n >= 1153 && n <= 7776) ASSERT_TRUE(contains(v.n1(n), cell)) << cell << " <-> " << n;
+      if (n >= 1153 && n <= 7776) {
+        ASSERT_TRUE(contains(v.n1(n), cell)) << cell << " <-> " << n;
+      }
 }
 
 TEST(EclGeometry, PhiWrapAroundNeighbours) {

@@ -139,7 +139,7 @@ TEST(ScanModel, UnbinnedGradientMatchesFiniteDifferences) {
     double nll, grad[max_params];
     ASSERT_TRUE(unbinned_nll(v, p, &nll, grad));
     for (int j = 0; j < v.n_params(); ++j) {
-      double pp[max_params], pm[max_params], fp, fm;
+      double pp[max_params], pm[max_params], fp = 0, fm = 0;
       std::copy(p, p + 6, pp), std::copy(p, p + 6, pm);
       const double h = 1e-5 * std::max(1.0, std::abs(p[j]));
       pp[j] += h, pm[j] -= h;

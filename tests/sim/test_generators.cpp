@@ -230,7 +230,9 @@ TEST(Generators, ZprimeRecoilMass) {
       const FourVector recoil = b.total - ev.part[0].p - ev.part[1].p;
       EXPECT_NEAR(std::sqrt(std::fabs(recoil.m2())), o.mass, 1e-3);
       EXPECT_EQ(ev.part[2].pdg, pdg::zprime);
-      if (p == "emu") EXPECT_NE(std::abs(ev.part[0].pdg), std::abs(ev.part[1].pdg));
+      if (p == "emu") {
+        EXPECT_NE(std::abs(ev.part[0].pdg), std::abs(ev.part[1].pdg));
+      }
     }
   }
 }
