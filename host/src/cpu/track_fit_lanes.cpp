@@ -199,6 +199,8 @@ struct LaneFilter {
   typename L::Batch& b;
   typename L::State s;
   double mass;
+  V x_old[5];  // update(): the state before it, kept only when some lane skips its update
+  Mat5T<V> C_old;
 
   static V splat(double x) { return lanes::splat<V>(x); }
   static M lane_mask(const bool* on) {
@@ -231,8 +233,6 @@ struct LaneFilter {
     const V phi = s.x[kPhi0];
     V chi2_add;
     M ok;
-    V x_old[5] = {};
-    Mat5T<V> C_old{};
     M skip;
     // the full 5-D smoother's chi2 for the live lanes whose DAF weights are not clear-cut
     auto smoothed_where_unclear = [&](V c[2], const M& clear) {
@@ -461,7 +461,7 @@ struct LaneFilter {
 /// The whole fit of one batch whose lanes were started (b.wk loaded, x seeded in x0/sc0).
 template <int N>
 inline void fit_batch(const FitTrackStep& st, typename Lanes<N>::Batch& b, typename Lanes<N>::State& s) {
-  LaneFilter<N> f{st, b, s, 0};
+  LaneFilter<N> f{st, b, s, 0, {}, {}};
   f.fit();
   s = f.s;
 }

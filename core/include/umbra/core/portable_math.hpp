@@ -154,18 +154,37 @@ UMBRA_HD inline double atan2(double y, double x) {
   return detail::negative(y) ? -a : a;
 }
 
+#if !defined(__CUDACC__) && defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"  // also instantiated for lanes.hpp's 32-byte vectors
+#endif
+namespace detail {
+/// x - n ln2 in two parts (|r| <= ln2/2 + rounding for n = round(x / ln2)).
+template <class T>
+UMBRA_HD inline T exp_remainder(T x, T n) {
+  return (x - n * kLn2_hi) - n * kLn2_lo;
+}
+/// e^r for |r| <= ln2/2 by its Taylor series to r^13 (truncation < 5e-18 relative), the 1 added
+/// last. A template so that vector lanes (umbra/core/lanes_math.hpp) do the same operations.
+template <class T>
+UMBRA_HD inline T exp_reduced(T r) {
+  const T p = 1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 +
+              r * (1.0 / 40320 + r * (1.0 / 362880 + r * (1.0 / 3628800 + r * (1.0 / 39916800 +
+              r * (1.0 / 479001600.0 + r * (1.0 / 6227020800.0)))))))))));
+  return 1.0 + (r + r * r * p);
+}
+}  // namespace detail
+#if !defined(__CUDACC__) && defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
 /// e^x.
 UMBRA_HD inline double exp(double x) {
   if (x != x) return x;
   if (x > 709.782712893384) return HUGE_VAL;
   if (x < -745.2) return 0.0;
   const double n = detail::round_int(x * detail::kLog2e);
-  const double r = (x - n * detail::kLn2_hi) - n * detail::kLn2_lo;  // |r| <= ln2/2 (+ rounding)
-  // Taylor series to r^13: truncation < 5e-18 relative; the 1 added last.
-  const double p = 1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 +
-                   r * (1.0 / 40320 + r * (1.0 / 362880 + r * (1.0 / 3628800 + r * (1.0 / 39916800 +
-                   r * (1.0 / 479001600.0 + r * (1.0 / 6227020800.0)))))))))));
-  const double e = 1.0 + (r + r * r * p);
+  const double e = detail::exp_reduced(detail::exp_remainder(x, n));
   const int k = static_cast<int>(n);  // -1075 .. 1024
   if (k >= -1022 && k <= 1023) return e * detail::pow2(k);
   return e * detail::pow2(k / 2) * detail::pow2(k - k / 2);  // overflow edge or subnormal result

@@ -26,6 +26,7 @@
 #include <cstdint>
 
 #include "umbra/core/event_data.hpp"
+#include "umbra/core/lanes_math.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
 #include "umbra/track/helix.hpp"
 #include "umbra/track/material.hpp"
@@ -50,7 +51,7 @@ struct TracksView {
   Span<std::int32_t> charge;
   Span<float> pt, p, chi2, ndf;
   Span<std::uint8_t> status, n_pxd, n_svd, n_cdc;
-  Span<float> hit_weight;
+  Span<float> hit_weight;  // zeroed by the backend before the fit: only fitted tracks' hits are written
   Span<std::int8_t> hit_sign;
 };
 
@@ -338,9 +339,10 @@ UMBRA_HD inline void daf_weights(const V* c, int n, double cut, double T, V* out
   for (int i = 0; i < n; ++i) m = lanes::select(c[i] < m, c[i], m);
   auto term = [&](V ci) {
     const V a = (ci - m) * k;
-    V r = lanes::select(a <= 0, lanes::splat<V>(1.0), lanes::splat<V>(0.0));
-    lanes::for_lanes<V>(!(a <= 0) && !(a > 50), [&](int l) { lanes::at(r, l) = exp(-lanes::at(a, l)); });
-    return r;
+    const V r = lanes::select(a <= 0, lanes::splat<V>(1.0), lanes::splat<V>(0.0));
+    const auto need = !(a <= 0) && !(a > 50);
+    if (!lanes::any(need)) return r;
+    return lanes::select(need, lanes::exp(-lanes::select(need, a, lanes::splat<V>(0.0))), r);
   };
   V sum = term(lanes::splat<V>(cut));
   for (int i = 0; i < n; ++i) sum += (out[i] = term(c[i]));
@@ -444,14 +446,10 @@ struct FitTrackStep {
 
   UMBRA_HD double temperature(int it) const { return opt.n_temperatures > 0 ? opt.temperatures[it] : 0; }
 
-  /// Track t up to its seed: clears its hits' outputs, loads its hits into wk and seeds x. False
-  /// (with the failure written) when the track cannot be fitted.
+  /// Track t up to its seed: loads its hits into wk and seeds x. False (with the failure written)
+  /// when the track cannot be fitted. Its hits' outputs stay as the backend zeroed them.
   UMBRA_HD bool start(std::uint64_t t, detail::Work& wk, double x[5]) const {
     const std::uint64_t h0 = cand.hit_offsets[t], nh = cand.hit_offsets[t + 1] - h0;
-    for (std::uint64_t k = 0; k < nh; ++k) {
-      const std::uint32_t i = cand.hit_index[h0 + k];
-      out.hit_weight[i] = 0, out.hit_sign[i] = 0;
-    }
     if (nh < std::uint64_t(opt.min_hits)) return fail(t, FitStatus::too_few_hits), false;
     if (nh > std::uint64_t(max_hits_per_track)) return fail(t, FitStatus::too_many_hits), false;
     if (!load(h0, int(nh), wk)) return fail(t, FitStatus::bad_input), false;
