@@ -41,6 +41,7 @@ void Tracks::resize(std::size_t n) {
 
 TrackCandidates group_hits(const TrackerHits& hits) {
   TrackCandidates c;
+  c.hit_index.reserve(hits.size());  // at most every hit; no regrowth while filling
   std::vector<std::uint32_t> order;
   for (std::uint64_t e = 0; e < hits.n_events(); ++e) {
     order.clear();

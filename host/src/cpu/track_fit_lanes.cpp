@@ -155,17 +155,6 @@ template <int N>
   st.smoothed_chi2(fx, fc, fsc, b.wk[l].hit[k], x, C, c);
 }
 
-/// Silicon hit k's own material (x/X0 along the path, its log) for lane l, as FitTrackStep::forward.
-template <int N>
-[[gnu::noinline]] void lane_silicon_scatterer(const FitTrackStep& st, typename Lanes<N>::Batch& b,
-                                              const typename Lanes<N>::State& s, int l, int k) {
-  const track::detail::HitData& h = b.wk[l].hit[k];
-  const double x0 = h.detector == 1 ? st.geo.pxd[h.layer].x_over_x0 : st.geo.svd[h.layer].x_over_x0;
-  const double own = x0 * path_factor_sc(s.sc[0][l], s.sc[1][l], s.x[kTanLambda][l], s.P.x[l], s.P.y[l]);
-  const Scatterer sc = make_scatterer(Material::silicon, own);
-  b.own[k].x_over_x0[l] = sc.x_over_x0, b.own[k].log_term[l] = sc.log_term, b.own[k].loss[l] = sc.loss;
-}
-
 template <int N>
 [[gnu::noinline]] bool lane_to_perigee(const FitTrackStep& st, typename Lanes<N>::Batch& b,
                                        typename Lanes<N>::State& s, int l, double mass, double lb2) {
@@ -357,7 +346,7 @@ struct LaneFilter {
       if (st.opt.material) {
         if (find) {
           if (!cdc) {
-            for (int l = 0; l < N; ++l) lane_silicon_scatterer<N>(st, b, s, l, k);
+            silicon_scatterer(k);
           } else {
             const M in = lane_mask(in_cdc);
             const V own = lanes::fabs(J.s) * lanes::sqrt(1 + s.x[kTanLambda] * s.x[kTanLambda]) / st.geo.cdc_x0;
@@ -384,6 +373,23 @@ struct LaneFilter {
       for (int l = 0; l < N; ++l) r_prev[l] = b.hit[k].radius[l], in_cdc[l] = in_cdc[l] || cdc;
       if (partial) restore_inactive(before, b.active[k]);
     }
+  }
+
+  /// Silicon hit k's own material (x/X0 along the path, its log) over the lanes, as
+  /// FitTrackStep::forward's make_scatterer(silicon, x0 path_factor_sc(...)).
+  void silicon_scatterer(int k) {
+    using lanes::select;
+    V x0;
+    for (int l = 0; l < N; ++l) {
+      const track::detail::HitData& h = b.wk[l].hit[k < b.n[l] ? k : b.n[l] - 1];
+      x0[l] = h.detector == 1 ? st.geo.pxd[h.layer].x_over_x0 : st.geo.svd[h.layer].x_over_x0;
+    }
+    const V own = x0 * path_factor_sc(s.sc[0], s.sc[1], s.x[kTanLambda], s.P.x, s.P.y);
+    const M valid = own > 0;
+    const V ln = lanes::log(select(valid, own, splat(1)));
+    b.own[k].x_over_x0 = select(valid, own, splat(0));
+    b.own[k].log_term = select(valid, 1.0 + 0.038 * ln, splat(0));
+    b.own[k].loss = select(valid, loss_per_x0(Material::silicon) * own, splat(0));
   }
 
   /// detail::log_near over the lanes; the log itself only where `need` (and outside the series).

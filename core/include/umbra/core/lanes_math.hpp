@@ -13,6 +13,7 @@
 namespace umbra::lanes {
 
 UMBRA_HD inline double exp(double x) { return portable::exp(x); }
+UMBRA_HD inline double log(double x) { return portable::log(x); }
 
 #if UMBRA_HAVE_LANES
 /// e^x lane by lane: the reduction and series in vector code where the result is a normal number
@@ -36,6 +37,30 @@ inline Vec<N> exp_lanes(Vec<N> x) {
 }
 inline Vec<2> exp(Vec<2> x) { return exp_lanes<2>(x); }
 inline Vec<4> exp(Vec<4> x) { return exp_lanes<4>(x); }
+
+/// ln(x) lane by lane: exponent and mantissa from the bits in vector code where x is a positive
+/// normal number, portable::log for the other lanes.
+template <int N>
+inline Vec<N> log_lanes(Vec<N> x) {
+  namespace pd = portable::detail;
+  constexpr double kShift = 6755399441055744.0;  // 1.5 * 2^52: small integers to double by bits
+  const Mask<N> normal = x >= 2.2250738585072014e-308 && x < 1.7976931348623157e308;
+  const Vec<N> xs = select(normal, x, Vec<N>{} + 1.0);
+  const Mask<N> b = (Mask<N>)xs;
+  Mask<N> e = ((b >> 52) & 0x7ff) - 1022;  // x = m 2^e with m in [1/2, 1)
+  Vec<N> m = (Vec<N>)((b & 0x000fffffffffffffL) | 0x3fe0000000000000L);
+  const Mask<N> low = m < 0.7071067811865476;  // m in [sqrt(1/2), sqrt(2))
+  m = select(low, m * 2.0, m);
+  e += low;  // the mask is -1 where set
+  const Vec<N> de = (Vec<N>)(e + (Mask<N>)(Vec<N>{} + kShift)) - kShift;
+  Vec<N> out = pd::log_reduced(m - 1.0, de);
+  if (!all(normal))
+    for (int l = 0; l < N; ++l)
+      if (!normal[l]) out[l] = portable::log(x[l]);
+  return out;
+}
+inline Vec<2> log(Vec<2> x) { return log_lanes<2>(x); }
+inline Vec<4> log(Vec<4> x) { return log_lanes<4>(x); }
 #endif
 
 }  // namespace umbra::lanes

@@ -173,6 +173,17 @@ UMBRA_HD inline T exp_reduced(T r) {
               r * (1.0 / 479001600.0 + r * (1.0 / 6227020800.0)))))))))));
   return 1.0 + (r + r * r * p);
 }
+/// ln(2^e (1 + f)) for 1 + f in [sqrt(1/2), sqrt(2)): ln(1 + f) = 2 atanh(s), s = f / (2 + f),
+/// |s| < 0.172, written as f - (f^2/2 - s (f^2/2 + R)), R = 2 s^2/3 + 2 s^4/5 + ..., so that f
+/// enters exactly. A template for vector lanes as exp_reduced.
+template <class T>
+UMBRA_HD inline T log_reduced(T f, T e) {
+  const T s = f / (2.0 + f), z = s * s;
+  const T R = z * (2.0 / 3 + z * (2.0 / 5 + z * (2.0 / 7 + z * (2.0 / 9 + z * (2.0 / 11 + z * (2.0 / 13 +
+              z * (2.0 / 15 + z * (2.0 / 17 + z * (2.0 / 19 + z * (2.0 / 21 + z * (2.0 / 23)))))))))));
+  const T hf2 = 0.5 * f * f;
+  return e * kLn2_hi + (f - ((hf2 - (s * (hf2 + R) + e * kLn2_lo))));
+}
 }  // namespace detail
 #if !defined(__CUDACC__) && defined(__GNUC__)
 #pragma GCC diagnostic pop
@@ -200,14 +211,7 @@ UMBRA_HD inline double log(double x) {
   e += static_cast<int>(b >> 52) - 1022;  // x = m 2^e with m in [1/2, 1)
   double m = detail::from_bits((b & 0x000fffffffffffffULL) | 0x3fe0000000000000ULL);
   if (m < 0.7071067811865476) m *= 2.0, e -= 1;  // m in [sqrt(1/2), sqrt(2))
-  // ln(1 + f) = 2 atanh(s) with s = f / (2 + f), |s| < 0.172, written as
-  // f - (f^2/2 - s (f^2/2 + R)), R = 2 s^2/3 + 2 s^4/5 + ..., so that f enters exactly.
-  const double f = m - 1.0, s = f / (2.0 + f), z = s * s;
-  const double R = z * (2.0 / 3 + z * (2.0 / 5 + z * (2.0 / 7 + z * (2.0 / 9 + z * (2.0 / 11 + z * (2.0 / 13 +
-                   z * (2.0 / 15 + z * (2.0 / 17 + z * (2.0 / 19 + z * (2.0 / 21 + z * (2.0 / 23)))))))))));
-  const double hf2 = 0.5 * f * f;
-  const double de = static_cast<double>(e);
-  return de * detail::kLn2_hi + (f - ((hf2 - (s * (hf2 + R) + de * detail::kLn2_lo))));
+  return detail::log_reduced(m - 1.0, static_cast<double>(e));
 }
 
 }  // namespace umbra::portable

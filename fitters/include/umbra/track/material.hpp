@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "umbra/core/lanes.hpp"
 #include "umbra/core/qualifiers.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
 #include "umbra/track/scalar_math.hpp"
@@ -76,11 +77,15 @@ UMBRA_HD inline Scatterer make_scatterer(Material m, double x_over_x0) {
 
 /// 1 / cos(angle between the flight direction and the radial normal of a cylinder at (x, y)), from
 /// the sine and cosine of the direction's azimuth (the Kalman fit carries them along).
-UMBRA_HD inline double path_factor_sc(double sin_dir, double cos_dir, double tan_lambda, double x, double y) {
-  const double r = sqrt(x * x + y * y);
-  const double cosl = 1.0 / sqrt(1.0 + tan_lambda * tan_lambda);
-  const double c = r > 0 ? cosl * fabs((x * cos_dir + y * sin_dir) / r) : cosl;
-  return 1.0 / (c > 0.05 ? c : 0.05);  // grazing crossings capped (a thin layer is never crossed along it)
+/// Over a lane type V (umbra/core/lanes.hpp) as the Kalman fit's per-hit functions.
+template <class V>
+UMBRA_HD inline V path_factor_sc(V sin_dir, V cos_dir, V tan_lambda, V x, V y) {
+  using lanes::select;
+  const V r = lanes::sqrt(x * x + y * y);
+  const V cosl = 1.0 / lanes::sqrt(1.0 + tan_lambda * tan_lambda);
+  const V c = select(r > 0, cosl * lanes::fabs((x * cos_dir + y * sin_dir) / r), cosl);
+  // grazing crossings capped (a thin layer is never crossed along it)
+  return 1.0 / select(c > 0.05, c, lanes::splat<V>(0.05));
 }
 /// The same from the azimuth phi_dir of the flight direction.
 UMBRA_HD inline double path_factor(double phi_dir, double tan_lambda, double x, double y) {
