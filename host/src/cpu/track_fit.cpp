@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "umbra/core/error.hpp"
+#include "umbra/cpu/cdc_wire_table.hpp"
 #include "umbra/cpu/for_each.hpp"
 #include "track_fit_lanes.hpp"
 
@@ -40,7 +41,10 @@ track::FitResult fit_tracks(const tracker::TrackerGeometry& geometry, const Trac
   const track::TrackCandidates cand = track::group_hits(hits);
   track::FitResult r = make_fit_result(cand, hits.size());
   const auto t0 = std::chrono::steady_clock::now();
-  const track::FitTrackStep step{geometry, options, umbra::view(hits), track::view(cand), view(r)};
+  // the CDC wires read from the geometry's cached table, not computed per hit (same floats)
+  const std::shared_ptr<const tracker::CdcWireTable> wires = cdc_wire_table(geometry);
+  const track::FitTrackStep step{geometry, options, umbra::view(hits), track::view(cand), view(r),
+                                 tracker::view(*wires)};
   const int width = detail::lane_width(code);
   if (width > 1)
     detail::fit_tracks_laned(step, width);

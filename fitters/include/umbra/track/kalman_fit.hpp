@@ -415,6 +415,7 @@ struct FitTrackStep {
   TrackerHitsView hits;
   CandidatesView cand;
   TracksView out;
+  tracker::CdcWireTableView wires{};  // CDC wires precomputed (CPU backend); empty: computed per hit
 
   UMBRA_HD void fail(std::uint64_t t, FitStatus s) const {
     out.status[t] = std::uint8_t(s);
@@ -502,7 +503,7 @@ struct FitTrackStep {
         if (h.layer >= tracker::n_cdc_layers) return false;
         const int wire = hits.wire[i];
         if (wire < 0 || wire >= geo.cdc[h.layer].n_wires) return false;
-        h.wire = cdc_wire(geo, h.layer, wire);
+        h.wire = cdc_wire(geo, wires, h.layer, wire);
         h.radius = geo.cdc[h.layer].radius;
         h.drift = hits.drift_length[i], h.sigma_a = hits.sigma_rphi[i], h.sigma_b = 0;
         if (!is_finite(h.drift) || h.drift < 0 || !(h.sigma_a > 0) || !is_finite(h.sigma_a)) return false;

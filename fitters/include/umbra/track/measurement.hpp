@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "umbra/geometry/cdc_wire_table.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
 #include "umbra/track/helix.hpp"
 
@@ -37,6 +38,13 @@ UMBRA_HD inline Wire cdc_wire(const tracker::TrackerGeometry& g, int layer, int 
   float x, y, dx, dy, dz;
   g.wire(layer, wire, x, y, dx, dy, dz);
   return {x, y, dx, dy, dz};
+}
+/// The same wire read from a precomputed table (CPU backend) where `table` is not empty.
+UMBRA_HD inline Wire cdc_wire(const tracker::TrackerGeometry& g, const tracker::CdcWireTableView& table, int layer,
+                              int wire) {
+  if (table.empty()) return cdc_wire(g, layer, wire);
+  const tracker::CdcWire& w = table.at(layer, wire);
+  return {w.x, w.y, w.dx, w.dy, w.dz};
 }
 
 template <class T>
