@@ -206,6 +206,18 @@ UMBRA_HD inline void pivot_similarity(const PivotJacobianT<V>& J, V C[5][5]) {
   C[0][3] = C[3][0] = c03, C[1][3] = C[3][1] = c13, C[3][3] = c33;
 }
 
+namespace detail {
+/// a in (-pi, pi] (a non-finite or huge angle is returned as it is).
+UMBRA_HD inline double wrap_angle(double a) {
+  // a diverging track's angle can be huge or infinite: the loops below would (nearly) never end
+  if (!(fabs(a) < 1e6)) return a;
+  const double pi = constants::pi;
+  while (a > pi) a -= 2 * pi;
+  while (a <= -pi) a += 2 * pi;
+  return a;
+}
+}  // namespace detail
+
 /// (sin, cos) of phi + delta from those of phi: a short series for the small steps of a Kalman
 /// update (|delta| < 0.01: truncation below 1e-19), the library call otherwise.
 template <class V>
