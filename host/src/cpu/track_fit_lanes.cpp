@@ -324,6 +324,11 @@ struct LaneFilter {
       r_prev[l] = -1, in_cdc[l] = false, im[l] = 0;
       if (find) b.wk[l].n_mat = 0;
     }
+    // While the crossings are searched (first pass), has_material_before is true only behind a
+    // hit inside the last material cylinder: the per-lane calls are skipped where no lane's is.
+    bool searching = true;
+    for (int l = 0; l < N; ++l) searching = searching && !b.wk[l].surfaces_known;
+    const double r_last = track::material_cylinder(st.geo, track::n_material_cylinders - 1).radius;
     V lb2;
     lane_log_beta2<N>(s, mass, st.geo.b_field, lb2);
     PivotJacobianT<V> J;
@@ -331,7 +336,9 @@ struct LaneFilter {
     for (int k = 0; k < b.n_max; ++k) {
       const bool partial = !b.all_active[k];
       if (partial) save(before);
-      for (int l = 0; l < N; ++l) {
+      bool maybe = !searching;
+      for (int l = 0; l < N && !maybe; ++l) maybe = k > 0 && st.opt.material && r_prev[l] + 1e-3 < r_last;
+      for (int l = 0; l < N && maybe; ++l) {
         if (!b.alive[l] || k >= b.n[l] || !st.has_material_before(b.wk[l], k, r_prev[l], im[l])) continue;
         if (!lane_material_before<N>(st, b, s, l, k, im[l], r_prev[l], in_cdc[l], mass, lb2[l])) {
           b.alive[l] = false;
@@ -418,6 +425,17 @@ struct LaneFilter {
     }
     int im[N];
     for (int l = 0; l < N; ++l) im[l] = b.wk[l].n_mat - 1;
+    // the next hit index (going inward, below `below`) before which some lane has a crossing; a lane
+    // that skipped its crossings there (dead, or idle) never meets them again, as per lane
+    auto next_crossing = [&](int below) {
+      int k_next = -1;
+      for (int l = 0; l < N; ++l) {
+        const int kl = im[l] >= 0 ? b.wk[l].mat[im[l]].before_hit : -1;
+        if (kl < below && kl > k_next) k_next = kl;
+      }
+      return k_next;
+    };
+    int k_mat = next_crossing(b.n_max);
     s.chi2 = splat(0);
     V lb2;
     lane_log_beta2<N>(s, mass, st.geo.b_field, lb2);
@@ -430,6 +448,7 @@ struct LaneFilter {
       kill(update(k, track::FilterPass::backward, T) || !b.active[k]);
       if (st.opt.material) track::detail::add_material(s.x, s.C, b.own[k], mass, st.geo.b_field, lb2, false);
       if (partial) restore_inactive(before, b.active[k]);
+      if (k != k_mat) continue;  // no lane has a crossing before hit k
       for (int l = 0; l < N; ++l) {
         if (!b.alive[l] || k >= b.n[l]) continue;
         if (im[l] >= 0 && b.wk[l].mat[im[l]].before_hit == k &&
@@ -438,6 +457,7 @@ struct LaneFilter {
           revive_dead();
         }
       }
+      k_mat = next_crossing(k);
     }
     for (int l = 0; l < N; ++l)
       if (b.alive[l] && !lane_to_perigee<N>(st, b, s, l, mass, lb2[l])) b.alive[l] = false;
@@ -519,8 +539,9 @@ void run_batch(const FitTrackStep& st, const std::uint64_t* tracks, typename Lan
       v.wire.x[l] = h.wire.x, v.wire.y[l] = h.wire.y, v.wire.dx[l] = h.wire.dx, v.wire.dy[l] = h.wire.dy;
       v.wire.dz[l] = h.wire.dz;
       v.radius[l] = h.radius, v.drift[l] = h.drift, v.sigma_a[l] = h.sigma_a, v.sigma_b[l] = h.sigma_b;
-      b.w[k][0][l] = b.wk[l].w[on ? k : 0][0], b.w[k][1][l] = b.wk[l].w[on ? k : 0][1];
     }
+    // FitTrackStep::load's starting weights (1, 0) of every hit (test_track_fit_lanes checks)
+    b.w[k][0] = lanes::splat<typename L::V>(1), b.w[k][1] = lanes::splat<typename L::V>(0);
     b.all_active[k] = all;
   }
   if constexpr (N == 4)
