@@ -4,52 +4,59 @@
 
 #include <cmath>
 
+#include "umbra/core/small_angle.hpp"
 #include "umbra/geometry/tracker_geometry.hpp"
 #include "umbra/track/helix.hpp"
 
 namespace umbra::track::detail {
+
+/// Turning angle seen from the circle centre (cx, cy) from the point of the circle closest to the
+/// origin to the direction of the point (hx, hy), positive counter-clockwise: the angle between
+/// -(cx, cy) and (hx - cx, hy - cy). Short arcs by atan_small, the library call otherwise.
+UMBRA_HD inline double seed_turning_angle(double cx, double cy, double hx, double hy) {
+  const double cr = cy * hx - cx * hy, dt = cx * cx + cy * cy - cx * hx - cy * hy;
+  if (dt > 0 && fabs(cr) < 0.125 * dt) return atan_small(cr / dt);
+  return atan2(cr, dt);
+}
 
 /// Algebraic circle fit (Kasa) in xy + line fit in (s, z). False when degenerate.
 /// W: kalman_fit.hpp's detail::Work (reads hit[0..n_hits): detector, layer, pos, wire, radius,
 /// sigma_b), a template parameter so that this file needs the hit layout only where it is used.
 template <class W>
 UMBRA_HD inline bool seed(const W& wk, const tracker::TrackerGeometry& g, double x[5]) {
-  double S[3][3] = {}, rhs[3] = {};
-  int n = 0, first = -1, last = -1;
+  // Kasa: the circle x^2 + y^2 + D x + E y + F = 0 that minimises sum wt (x^2 + y^2 + D x + E y + F)^2
+  // over silicon points (wt 100) and axial wires (wt 1). Normal equations S (D, E, F) = -b with
+  // S = sum wt (x, y, 1)(x, y, 1)^T, b = sum wt r^2 (x, y, 1): seven weighted moments per point
+  // (sum wt is a count, sum wt r^2 = sum wt x^2 + sum wt y^2), a wire's weight 1 not multiplied in.
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, sxr = 0, syr = 0;
+  int n = 0, n_si = 0, first = -1, last = -1;
   for (int k = 0; k < wk.n_hits; ++k) {
     const auto& h = wk.hit[k];
-    double hx, hy, wt;
+    double hx, hy, wx, wy;
     if (h.detector == 3) {
       if (g.cdc[h.layer].stereo != 0) continue;
-      hx = h.wire.x, hy = h.wire.y, wt = 1;
+      hx = wx = h.wire.x, hy = wy = h.wire.y;
     } else {
-      hx = h.pos.x, hy = h.pos.y, wt = 100;
+      hx = h.pos.x, hy = h.pos.y, wx = 100 * hx, wy = 100 * hy;
+      ++n_si;
     }
-    const double v[3] = {hx, hy, 1}, r2 = hx * hx + hy * hy;
-    for (int i = 0; i < 3; ++i) {
-      for (int j = 0; j < 3; ++j) S[i][j] += wt * v[i] * v[j];
-      rhs[i] -= wt * v[i] * r2;
-    }
+    const double r2 = hx * hx + hy * hy;
+    sx += wx, sy += wy, sxx += wx * hx, sxy += wx * hy, syy += wy * hy, sxr += wx * r2, syr += wy * r2;
     ++n;
     if (first < 0) first = k;
     last = k;
   }
   if (n < 3) return false;
-  // solve S (D, E, F) = rhs by Cramer's rule
-  auto det3 = [](double m[3][3]) {
-    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-           m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-  };
-  const double d = det3(S);
+  const double sw = (n - n_si) + 100.0 * n_si, sr = sxx + syy;
+  // S^-1 = adj(S) / det(S) (Cramer's rule; S and its adjugate are symmetric)
+  const double a00 = syy * sw - sy * sy, a01 = sx * sy - sxy * sw, a02 = sxy * sy - syy * sx;
+  const double a11 = sxx * sw - sx * sx, a12 = sxy * sx - sxx * sy, a22 = sxx * syy - sxy * sxy;
+  const double d = sxx * a00 + sxy * a01 + sx * a02;
   if (!(fabs(d) > 0)) return false;
-  double sol[3];
-  for (int c = 0; c < 3; ++c) {
-    double m[3][3];
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j) m[i][j] = j == c ? rhs[i] : S[i][j];
-    sol[c] = det3(m) / d;
-  }
-  const double cx = -sol[0] / 2, cy = -sol[1] / 2, R2 = cx * cx + cy * cy - sol[2];
+  const double id = 1.0 / d;
+  const double D = -(a00 * sxr + a01 * syr + a02 * sr) * id, E = -(a01 * sxr + a11 * syr + a12 * sr) * id;
+  const double F = -(a02 * sxr + a12 * syr + a22 * sr) * id;
+  const double cx = -D / 2, cy = -E / 2, R2 = cx * cx + cy * cy - F;
   if (!(R2 > 0)) return false;
   const double R = sqrt(R2);
   // sense of rotation from the first to a later hit: clockwise (cross < 0) is omega > 0
@@ -67,26 +74,23 @@ UMBRA_HD inline bool seed(const W& wk, const tracker::TrackerGeometry& g, double
   const double Cn = sqrt(cx * cx + cy * cy);
   if (!(Cn > 0)) return false;
   x[kOmega] = sg / R;
-  x[kPhi0] = atan2(sg * cx / Cn, -sg * cy / Cn);
+  x[kPhi0] = atan2(sg * cx, -sg * cy);
   x[kD0] = sg * (Cn - R);
   // line in (s, z): silicon z, or z of stereo-wire crossings when silicon is short
-  double sw = 0, ss = 0, sz = 0, sss = 0, ssz = 0;
-  int n_si = 0;
-  for (int k = 0; k < wk.n_hits; ++k) n_si += wk.hit[k].detector != 3;
+  double tw = 0, ts = 0, tz = 0, tss = 0, tsz = 0;
   x[kZ0] = 0, x[kTanLambda] = 0;
-  const double sf = sin(x[kPhi0]), cf = cos(x[kPhi0]);  // once: the arc lengths below take them
   for (int k = 0; k < wk.n_hits; ++k) {
     const auto& h = wk.hit[k];
     double s, zz, wt;
-    if (h.detector != 3) {  // arc length to the hit: the pivot change's, without its libm calls
-      double q[5];
-      PivotJacobian J;
-      change_pivot_jacobian(x, sf, cf, Point3{}, Point3{h.pos.x, h.pos.y, 0.0}, q, J);
-      s = J.s;
+    if (h.detector != 3) {
+      // transverse arc length to the hit = turning angle / omega (clockwise for omega > 0): the
+      // s of change_pivot_jacobian from the perigee to the hit, without its Jacobian
+      s = -seed_turning_angle(cx, cy, h.pos.x, h.pos.y) / x[kOmega];
       zz = h.pos.z, wt = 1.0 / (h.sigma_b * h.sigma_b);
     } else {
+      if (n_si >= 2) continue;
       const double st = g.cdc[h.layer].stereo;
-      if (n_si >= 2 || st == 0) continue;
+      if (st == 0) continue;
       x[kZ0] = 0, x[kTanLambda] = 0;
       if (!arc_to_radius(x, Point3{}, h.radius, s)) continue;
       double px, py, pz;
@@ -94,14 +98,14 @@ UMBRA_HD inline bool seed(const W& wk, const tracker::TrackerGeometry& g, double
       const double dphi = wrap_angle(atan2(py, px) - atan2(h.wire.y, h.wire.x));
       zz = h.radius * tan(dphi) / tan(st), wt = 1.0 / 100.0;
     }
-    sw += wt, ss += wt * s, sz += wt * zz, sss += wt * s * s, ssz += wt * s * zz;
+    tw += wt, ts += wt * s, tz += wt * zz, tss += wt * s * s, tsz += wt * s * zz;
   }
-  const double det = sw * sss - ss * ss;
-  if (sw > 0 && fabs(det) > 1e-12 * sw * sss) {
-    x[kTanLambda] = (sw * ssz - ss * sz) / det;
-    x[kZ0] = (sz - x[kTanLambda] * ss) / sw;
+  const double det = tw * tss - ts * ts;
+  if (tw > 0 && fabs(det) > 1e-12 * tw * tss) {
+    x[kTanLambda] = (tw * tsz - ts * tz) / det;
+    x[kZ0] = (tz - x[kTanLambda] * ts) / tw;
   } else {
-    x[kTanLambda] = 0, x[kZ0] = sw > 0 ? sz / sw : 0;
+    x[kTanLambda] = 0, x[kZ0] = tw > 0 ? tz / tw : 0;
   }
   return is_finite(x[kOmega]) && is_finite(x[kPhi0]) && is_finite(x[kD0]) && is_finite(x[kZ0]) &&
          is_finite(x[kTanLambda]);
