@@ -316,12 +316,12 @@ struct LaneFilter {
   void forward(bool first, bool find) {
     using lanes::select;
     s.P = {splat(0), splat(0), splat(0)};
-    double r_prev[N];
+    V r_prev = splat(-1);  // radius of each lane's previous hit
     bool in_cdc[N];
     int im[N];
     V gas_prev = splat(0), gas_log_prev = splat(0);
     for (int l = 0; l < N; ++l) {
-      r_prev[l] = -1, in_cdc[l] = false, im[l] = 0;
+      in_cdc[l] = false, im[l] = 0;
       if (find) b.wk[l].n_mat = 0;
     }
     // While the crossings are searched (first pass), has_material_before is true only behind a
@@ -377,7 +377,9 @@ struct LaneFilter {
       constexpr int col[15] = {0, 1, 2, 3, 4, 1, 2, 3, 4, 2, 3, 4, 3, 4, 4};
       for (int p = 0; p < 15; ++p) b.fc[k][p] = s.C.a[row[p]][col[p]];
       kill(update(k, first ? track::FilterPass::first_forward : track::FilterPass::forward, 0) || !b.active[k]);
-      for (int l = 0; l < N; ++l) r_prev[l] = b.hit[k].radius[l], in_cdc[l] = in_cdc[l] || cdc;
+      r_prev = b.hit[k].radius;
+      if (cdc)
+        for (int l = 0; l < N; ++l) in_cdc[l] = true;
       if (partial) restore_inactive(before, b.active[k]);
     }
   }
