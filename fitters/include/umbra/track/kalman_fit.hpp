@@ -648,63 +648,42 @@ struct FitTrackStep {
   /// chi2 of hit k's candidates (CDC: both sides; silicon: c[0]) from the full two-filter smoother:
   /// the unbiased smoothed state (backward prediction xb, Cb combined with the stored forward
   /// prediction xf, Cf), used where the measurement-space combination leaves the weights unclear
-  /// (detail::weights_clear). Only H xs and H Cs H^T are needed: with S = Cf + Cb = L L^T,
-  /// xs = xf + Cf S^-1 (xb - xf) and H Cs H^T = H Cf H^T - g^T S^-1 g, g = Cf H^T (triangular
-  /// solves with L, no inverse).
+  /// (detail::weights_clear). Only H xs and H Cs H^T are needed: with S = Cf + Cb = L D L^T,
+  /// xs = xf + Cf S^-1 (xb - xf) and H Cs H^T = H Cf H^T - g^T S^-1 g, g = Cf H^T (matrix.hpp's
+  /// ldlt_sum, ldlt_solve, project_smoothed: no inverse, no square root; Cf read packed).
   UMBRA_HD void smoothed_chi2(const detail::Work& wk, int k, const double xb[5], const Mat5& Cb, double c[2]) const {
     smoothed_chi2(wk.fx[k], wk.fc[k], wk.fsc[k], wk.hit[k], xb, Cb, c);
   }
   /// The same from the stored forward prediction fx, fc (packed), fsc (sin, cos of its phi0) at hit h.
   UMBRA_HD void smoothed_chi2(const double fx[5], const double fc[15], const double fsc[2], const detail::HitData& h,
                               const double xb[5], const Mat5& Cb, double c[2]) const {
-    Mat5 Cf;
-    unpack(fc, Cf);
-    double L[5][5];
-    const bool ok = cholesky(Cf, Cb, L);
+    double L[5][5], inv_d[5];
+    const bool ok = ldlt_sum(fc, Cb, L, inv_d);
     double xs[5];
     for (int i = 0; i < 5; ++i) xs[i] = fx[i];
     if (ok) {
       double y[5];
       for (int i = 0; i < 5; ++i) y[i] = xb[i] - fx[i];
       y[kPhi0] = detail::wrap_angle(y[kPhi0]);
-      cholesky_solve(L, y);
-      for (int i = 0; i < 5; ++i)
-        for (int j = 0; j < 5; ++j) xs[i] += Cf.a[i][j] * y[j];
+      ldlt_solve(L, inv_d, y);
+      add_packed_product(fc, y, xs);
     }
     double sf = fsc[0], cf = fsc[1];
     rotate_angle(sf, cf, xs[kPhi0], xs[kPhi0] - fx[kPhi0]);
-    double m[2] = {0, 0}, H[2][5];
-    int dim;
     if (h.detector == 3) {
-      m[0] = cdc_prediction_jacobian(xs, sf, cf, h.wire, H[0]);
-      dim = 1;
-    } else {
-      silicon_prediction_jacobian(xs, sf, cf, h.pos, m, H);
-      dim = 2;
-    }
-    // R = V + H Cs H^T
-    double g[2][5], z[2][5], R[2][2] = {{h.sigma_a * h.sigma_a, 0}, {0, h.sigma_b * h.sigma_b}};
-    for (int a = 0; a < dim; ++a)
-      for (int i = 0; i < 5; ++i) {
-        double v = 0;
-        for (int j = 0; j < 5; ++j) v += Cf.a[i][j] * H[a][j];
-        g[a][i] = z[a][i] = v;
-      }
-    for (int a = 0; a < dim; ++a)
-      if (ok) cholesky_solve(L, z[a]);
-    for (int a = 0; a < dim; ++a)
-      for (int b = 0; b < dim; ++b) {
-        double v = 0;
-        for (int i = 0; i < 5; ++i) v += H[a][i] * g[b][i] - (ok ? g[a][i] * z[b][i] : 0.0);
-        R[a][b] += v;
-      }
-    if (dim == 1) {
-      c[0] = (h.drift - m[0]) * (h.drift - m[0]) / R[0][0];
-      c[1] = (h.drift + m[0]) * (h.drift + m[0]) / R[0][0];
+      double H[1][5], P[1][1];
+      const double m = cdc_prediction_jacobian(xs, sf, cf, h.wire, H[0]);
+      project_smoothed<1, cdc_jacobian_nonzero>(fc, L, inv_d, ok, H, P);
+      const double iR = 1.0 / (h.sigma_a * h.sigma_a + P[0][0]);  // R = V + H Cs H^T
+      c[0] = (h.drift - m) * (h.drift - m) * iR;
+      c[1] = (h.drift + m) * (h.drift + m) * iR;
       return;
     }
-    const double det = R[0][0] * R[1][1] - R[0][1] * R[1][0];
-    c[0] = (m[0] * m[0] * R[1][1] - 2 * m[0] * m[1] * R[0][1] + m[1] * m[1] * R[0][0]) / det;
+    double m[2], H[2][5], P[2][2];
+    silicon_prediction_jacobian(xs, sf, cf, h.pos, m, H);
+    project_smoothed<2, silicon_jacobian_nonzero[0], silicon_jacobian_nonzero[1]>(fc, L, inv_d, ok, H, P);
+    const double r00 = h.sigma_a * h.sigma_a + P[0][0], r01 = P[0][1], r11 = h.sigma_b * h.sigma_b + P[1][1];
+    c[0] = (m[0] * m[0] * r11 - 2 * m[0] * m[1] * r01 + m[1] * m[1] * r00) / (r00 * r11 - r01 * r01);
   }
 };
 

@@ -8,6 +8,15 @@
 #include "umbra/core/lanes.hpp"
 #include "umbra/core/qualifiers.hpp"
 
+// Full unrolling of the triangular loops of the smoother's factorisation and solves on the host:
+// GCC leaves such nests as loops, with the packed indices computed at run time (the same case as
+// vertex/small_matrix.hpp's UMBRA_VERTEX_UNROLL). nvcc unrolls them itself.
+#if defined(__CUDACC__) || !defined(__GNUC__) || defined(__clang__)
+#define UMBRA_TRACK_UNROLL
+#else
+#define UMBRA_TRACK_UNROLL _Pragma("GCC unroll 8")
+#endif
+
 namespace umbra::track {
 
 /// V: double, or a lane type (umbra/core/lanes.hpp) for several tracks side by side.
@@ -79,34 +88,58 @@ UMBRA_HD inline bool invert_spd(const Mat5& A, Mat5& inv) {
   return true;
 }
 
-/// Cholesky factor L (lower) of A + B (both symmetric 5x5); false when not positive definite.
-UMBRA_HD inline bool cholesky(const Mat5& A, const Mat5& B, double L[5][5]) {
-  for (int j = 0; j < 5; ++j) {
-    double d = A.a[j][j] + B.a[j][j];
-    for (int k = 0; k < j; ++k) d -= L[j][k] * L[j][k];
-    if (!(d > 0)) return false;
-    L[j][j] = sqrt(d);
-    const double inv = 1.0 / L[j][j];
-    for (int i = j + 1; i < 5; ++i) {
-      double s = A.a[i][j] + B.a[i][j];
-      for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k];
-      L[i][j] = s * inv;
+/// Square-root-free Cholesky factorisation A + B = L D L^T of two symmetric 5x5 matrices, A packed
+/// (pack()) and B full: L unit lower triangular (its strict lower part is written), inv_d = 1 / D.
+/// False when a pivot is not positive (A + B not positive definite). No square roots and one
+/// division per row: in this short dependent chain each would add its whole latency.
+UMBRA_HD inline bool ldlt_sum(const double A[15], const Mat5& B, double L[5][5], double inv_d[5]) {
+  double U[5][5];  // U[i][k] = L[i][k] D[k]
+  UMBRA_TRACK_UNROLL
+  for (int i = 0; i < 5; ++i) {
+    UMBRA_TRACK_UNROLL
+    for (int j = 0; j < i; ++j) {
+      double s = A[packed_index(j, i)] + B.a[i][j];
+      UMBRA_TRACK_UNROLL
+      for (int k = 0; k < j; ++k) s -= U[i][k] * L[j][k];
+      U[i][j] = s;
+      L[i][j] = s * inv_d[j];
     }
+    double d = A[packed_index(i, i)] + B.a[i][i];
+    UMBRA_TRACK_UNROLL
+    for (int k = 0; k < i; ++k) d -= U[i][k] * L[i][k];
+    if (!(d > 0)) return false;
+    inv_d[i] = 1.0 / d;
   }
   return true;
 }
-/// y <- (L L^T)^-1 y.
-UMBRA_HD inline void cholesky_solve(const double L[5][5], double y[5]) {
-  for (int i = 0; i < 5; ++i) {
+/// y <- L^-1 y for the unit lower triangular L of ldlt_sum (forward substitution, no divisions).
+UMBRA_HD inline void unit_lower_solve(const double L[5][5], double y[5]) {
+  UMBRA_TRACK_UNROLL
+  for (int i = 1; i < 5; ++i) {
     double s = y[i];
+    UMBRA_TRACK_UNROLL
     for (int k = 0; k < i; ++k) s -= L[i][k] * y[k];
-    y[i] = s / L[i][i];
+    y[i] = s;
   }
-  for (int i = 4; i >= 0; --i) {
+}
+/// y <- (L D L^T)^-1 y for ldlt_sum's factors.
+UMBRA_HD inline void ldlt_solve(const double L[5][5], const double inv_d[5], double y[5]) {
+  unit_lower_solve(L, y);
+  for (int i = 0; i < 5; ++i) y[i] *= inv_d[i];
+  UMBRA_TRACK_UNROLL
+  for (int i = 3; i >= 0; --i) {
     double s = y[i];
+    UMBRA_TRACK_UNROLL
     for (int k = i + 1; k < 5; ++k) s -= L[k][i] * y[k];
-    y[i] = s / L[i][i];
+    y[i] = s;
   }
+}
+/// x <- x + A y, A symmetric 5x5 packed (pack()).
+UMBRA_HD inline void add_packed_product(const double A[15], const double y[5], double x[5]) {
+  UMBRA_TRACK_UNROLL
+  for (int i = 0; i < 5; ++i)
+    UMBRA_TRACK_UNROLL
+    for (int j = 0; j < 5; ++j) x[i] += A[packed_index(i, j)] * y[j];
 }
 
 /// Sum of a[k] * b[k] over the k whose bit is set in Nz, in increasing k (the first term starts
@@ -139,6 +172,50 @@ UMBRA_HD inline void project(const Mat5T<V>& C, const V H[M][5], V CHt[M][5], V 
     P[1][0] = masked_dot5<Nz1>(H[1], CHt[0]);
     P[1][1] = masked_dot5<Nz1>(H[1], CHt[1]);
   }
+}
+
+/// masked_dot5 with row i of a packed symmetric matrix A (pack()) as its first operand.
+template <unsigned Nz>
+UMBRA_HD inline double packed_row_dot5(const double A[15], int i, const double* b) {
+  double s = 0;
+  bool first = true;
+  UMBRA_TRACK_UNROLL
+  for (int k = 0; k < 5; ++k)
+    if (Nz & (1u << k)) {
+      s = first ? A[packed_index(i, k)] * b[k] : s + A[packed_index(i, k)] * b[k];
+      first = false;
+    }
+  return s;
+}
+
+/// P = H Cs H^T of the two-filter smoother's Cs = A - A (A + B)^-1 A (A packed; L, inv_d:
+/// ldlt_sum of A + B; with ok false, Cs = A): with g = A H^T and w = L^-1 g, the subtracted term
+/// is g^T (A + B)^-1 g = sum_i w_i w_i / D_i, a forward substitution per row of H and no back
+/// substitution. Nz0, Nz1: H's non-zero columns (masked_dot5).
+template <int M, unsigned Nz0 = 31u, unsigned Nz1 = 31u>
+UMBRA_HD inline void project_smoothed(const double A[15], const double L[5][5], const double inv_d[5], bool ok,
+                                      const double H[M][5], double P[M][M]) {
+  double g[M][5], w[M][5];
+  UMBRA_TRACK_UNROLL
+  for (int i = 0; i < 5; ++i) {
+    g[0][i] = w[0][i] = packed_row_dot5<Nz0>(A, i, H[0]);
+    if constexpr (M == 2) g[1][i] = w[1][i] = packed_row_dot5<Nz1>(A, i, H[1]);
+  }
+  P[0][0] = masked_dot5<Nz0>(H[0], g[0]);
+  if constexpr (M == 2) P[0][1] = masked_dot5<Nz0>(H[0], g[1]), P[1][1] = masked_dot5<Nz1>(H[1], g[1]);
+  if (ok) {
+    for (int a = 0; a < M; ++a) unit_lower_solve(L, w[a]);
+    double q00 = 0, q01 = 0, q11 = 0;
+    UMBRA_TRACK_UNROLL
+    for (int i = 0; i < 5; ++i) {
+      const double v0 = w[0][i] * inv_d[i];
+      q00 += v0 * w[0][i];
+      if constexpr (M == 2) q01 += v0 * w[1][i], q11 += w[1][i] * inv_d[i] * w[1][i];
+    }
+    P[0][0] -= q00;
+    if constexpr (M == 2) P[0][1] -= q01, P[1][1] -= q11;
+  }
+  if constexpr (M == 2) P[1][0] = P[0][1];
 }
 
 /// Kalman update with an m-dimensional measurement (m = 1 or 2) from project()'s CHt and P:
