@@ -79,10 +79,12 @@ UMBRA_HD inline bool seed(const W& wk, const tracker::TrackerGeometry& g, double
   // line in (s, z): silicon z, or z of stereo-wire crossings when silicon is short
   double tw = 0, ts = 0, tz = 0, tss = 0, tsz = 0;
   x[kZ0] = 0, x[kTanLambda] = 0;
-  for (int k = 0; k < wk.n_hits; ++k) {
+  // with two silicon points the loop ends at the last one (silicon hits come first, sorted outward)
+  for (int k = 0, si_left = n_si; k < wk.n_hits && (n_si < 2 || si_left > 0); ++k) {
     const auto& h = wk.hit[k];
     double s, zz, wt;
     if (h.detector != 3) {
+      --si_left;
       // transverse arc length to the hit = turning angle / omega (clockwise for omega > 0): the
       // s of change_pivot_jacobian from the perigee to the hit, without its Jacobian
       s = -seed_turning_angle(cx, cy, h.pos.x, h.pos.y) / x[kOmega];
