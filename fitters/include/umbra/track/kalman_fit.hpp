@@ -209,6 +209,11 @@ UMBRA_HD inline void add_material(V x[5], Mat5T<V>& C, const S& sc, double mass,
   const auto go = on && !(e1 <= mass * 1.0001);  // would stop: leave omega (the filter reports the misfit)
   if (!lanes::any(go)) return;
   const V f = lanes::sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
+  if (lanes::all(go)) {  // the usual case: no blend per element
+    x[kOmega] = x[kOmega] * f;
+    for (int i = 0; i < 5; ++i) c[kOmega][i] = c[kOmega][i] * f, c[i][kOmega] = c[i][kOmega] * f;
+    return;
+  }
   x[kOmega] = select(go, x[kOmega] * f, x[kOmega]);
   for (int i = 0; i < 5; ++i)
     c[kOmega][i] = select(go, c[kOmega][i] * f, c[kOmega][i]), c[i][kOmega] = select(go, c[i][kOmega] * f, c[i][kOmega]);
