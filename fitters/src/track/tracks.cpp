@@ -43,19 +43,46 @@ TrackCandidates group_hits(const TrackerHits& hits) {
   TrackCandidates c;
   c.hit_index.reserve(hits.size());  // at most every hit; no regrowth while filling
   std::vector<std::uint32_t> order;
+  // by track, then outward: detector (PXD, SVD, CDC) and layer are in radial order, then by index;
+  // the first three packed in one key (track_id >= 0 here)
+  const auto key = [&](std::uint64_t i) {
+    return std::uint64_t(std::uint32_t(hits.track_id[i])) << 16 | std::uint64_t(hits.detector[i]) << 8 |
+           std::uint64_t(hits.layer[i]);
+  };
   for (std::uint64_t e = 0; e < hits.n_events(); ++e) {
+    // hits the simulation already wrote in this order: taken as they are, no index list or sort
+    bool in_order = true;
+    std::uint64_t prev = 0;
+    for (std::uint64_t i = hits.begin(e); i < hits.end(e) && in_order; ++i) {
+      if (hits.track_id[i] < 0) continue;
+      const std::uint64_t k = key(i);
+      in_order = k >= prev, prev = k;
+    }
+    if (in_order) {
+      const std::uint64_t first = c.hit_index.size();
+      for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i) {
+        const std::int32_t t = hits.track_id[i];
+        if (t < 0) continue;
+        if (c.hit_index.size() == first || t != c.track_id.back()) {
+          if (c.hit_index.size() > first) c.hit_offsets.push_back(c.hit_index.size());
+          c.track_id.push_back(t);
+        }
+        c.hit_index.push_back(std::uint32_t(i));
+      }
+      if (c.hit_index.size() > first) c.hit_offsets.push_back(c.hit_index.size());
+      c.close_event();
+      continue;
+    }
     order.clear();
     for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
       if (hits.track_id[i] >= 0) order.push_back(std::uint32_t(i));
-    // by track, then outward: detector (PXD, SVD, CDC) and layer are in radial order (a strict
-    // order: hits the simulation already wrote in it need no sort, the same result)
     const auto before = [&](std::uint32_t a, std::uint32_t b) {
       if (hits.track_id[a] != hits.track_id[b]) return hits.track_id[a] < hits.track_id[b];
       if (hits.detector[a] != hits.detector[b]) return hits.detector[a] < hits.detector[b];
       if (hits.layer[a] != hits.layer[b]) return hits.layer[a] < hits.layer[b];
       return a < b;
     };
-    if (!std::is_sorted(order.begin(), order.end(), before)) std::sort(order.begin(), order.end(), before);
+    std::sort(order.begin(), order.end(), before);
     for (std::size_t k = 0; k < order.size(); ++k) {
       if (k == 0 || hits.track_id[order[k]] != hits.track_id[order[k - 1]]) {
         if (k > 0) c.hit_offsets.push_back(c.hit_index.size());
