@@ -242,25 +242,26 @@ UMBRA_HD inline V kalman_update(V x[5], Mat5T<V>& C, const V r[M], const V CHt[M
     Si[0][1] = -S[0][1] * id, Si[1][0] = -S[1][0] * id;
   }
   V K[M][5];  // gain, transposed
+  // sums start from their first term (0 + a b is an extra addition the compiler must keep)
   for (int j = 0; j < M; ++j)
     for (int i = 0; i < 5; ++i) {
-      V s{};
-      for (int k = 0; k < M; ++k) s += CHt[k][i] * Si[k][j];
+      V s = CHt[0][i] * Si[0][j];
+      for (int k = 1; k < M; ++k) s += CHt[k][i] * Si[k][j];
       K[j][i] = s;
     }
   for (int i = 0; i < 5; ++i)
     for (int j = 0; j < M; ++j) x[i] += K[j][i] * r[j];
   for (int i = 0; i < 5; ++i)
     for (int j = i; j < 5; ++j) {
-      V s{};
-      for (int k = 0; k < M; ++k) s += K[k][i] * CHt[k][j];
+      V s = K[0][i] * CHt[0][j];
+      for (int k = 1; k < M; ++k) s += K[k][i] * CHt[k][j];
       C.a[i][j] -= s;
     }
   for (int i = 1; i < 5; ++i)
     for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
-  V chi2{};
+  V chi2 = r[0] * Si[0][0] * r[0];
   for (int i = 0; i < M; ++i)
-    for (int j = 0; j < M; ++j) chi2 += r[i] * Si[i][j] * r[j];
+    for (int j = i == 0 ? 1 : 0; j < M; ++j) chi2 += r[i] * Si[i][j] * r[j];
   return lanes::select(ok, chi2, lanes::splat<V>(-1));
 }
 
