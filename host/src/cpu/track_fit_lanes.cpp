@@ -502,6 +502,16 @@ __attribute__((flatten)) void fit_batch_sse2(const FitTrackStep& st, Lanes<2>::B
   fit_batch<2>(st, b, s);
 }
 
+/// Lane lt of hit row `to` becomes lane lf of row `from` (every field).
+template <int N>
+void copy_hit_lane(typename Lanes<N>::HitV& to, int lt, const typename Lanes<N>::HitV& from, int lf) {
+  to.pos.x[lt] = from.pos.x[lf], to.pos.y[lt] = from.pos.y[lf], to.pos.z[lt] = from.pos.z[lf];
+  to.wire.x[lt] = from.wire.x[lf], to.wire.y[lt] = from.wire.y[lf], to.wire.dx[lt] = from.wire.dx[lf];
+  to.wire.dy[lt] = from.wire.dy[lf], to.wire.dz[lt] = from.wire.dz[lf];
+  to.radius[lt] = from.radius[lf], to.drift[lt] = from.drift[lf];
+  to.sigma_a[lt] = from.sigma_a[lf], to.sigma_b[lt] = from.sigma_b[lf];
+}
+
 /// Starts the tracks of a batch (scalar), lays their hits out over the lanes, runs the laned fit
 /// and writes the outputs (scalar).
 template <int N>
@@ -513,8 +523,25 @@ void run_batch(const FitTrackStep& st, const std::uint64_t* tracks, typename Lan
     b.track[l] = tracks[l];
     track::detail::Work& wk = b.wk[l];  // reused: what a fresh Work starts with
     wk.n_hits = wk.n_mat = wk.n_inner = 0, wk.surfaces_known = false;
+    // Each hit goes into its lane as load() reads it, no second pass over wk.hit: only the fields
+    // the laned filter reads for the kind of hit at k (the batch's tracks have their n_si silicon
+    // hits first). The others keep what they held: only an idle lane (restored after the step)
+    // can read them, as it read the unused fields of a repeated hit before.
+    auto lay_out = [&b, l, n_si](int k, const track::detail::HitData& h) {
+      typename L::HitV& v = b.hit[k];
+      const double radius = h.radius, sigma_a = h.sigma_a;
+      if (k < n_si) {
+        const double px = h.pos.x, py = h.pos.y, pz = h.pos.z, sigma_b = h.sigma_b;
+        v.pos.x[l] = px, v.pos.y[l] = py, v.pos.z[l] = pz, v.sigma_b[l] = sigma_b;
+      } else {
+        const double wx = h.wire.x, wy = h.wire.y, wdx = h.wire.dx, wdy = h.wire.dy, wdz = h.wire.dz, d = h.drift;
+        v.wire.x[l] = wx, v.wire.y[l] = wy, v.wire.dx[l] = wdx, v.wire.dy[l] = wdy, v.wire.dz[l] = wdz;
+        v.drift[l] = d;
+      }
+      v.radius[l] = radius, v.sigma_a[l] = sigma_a;
+    };
     double x[5];
-    b.real[l] = st.start(tracks[l], b.wk[l], x);
+    b.real[l] = st.start(tracks[l], b.wk[l], x, lay_out);
     if (!b.real[l]) continue;
     if (src < 0) src = l;
     for (int i = 0; i < 5; ++i) s.x[i][l] = x[i];
@@ -524,28 +551,25 @@ void run_batch(const FitTrackStep& st, const std::uint64_t* tracks, typename Lan
   for (int l = 0; l < N; ++l)
     if (!b.real[l]) {  // a copy of a started lane, its results dropped
       b.wk[l] = b.wk[src];
+      for (int k = 0; k < b.wk[src].n_hits; ++k) copy_hit_lane<N>(b.hit[k], l, b.hit[k], src);
       for (int i = 0; i < 5; ++i) s.x[i][l] = s.x[i][src];
       s.sc[0][l] = s.sc[0][src], s.sc[1][l] = s.sc[1][src];
     }
   b.n_si = n_si, b.n_max = 0;
-  for (int l = 0; l < N; ++l) b.n[l] = b.wk[l].n_hits, b.n_max = std::max(b.n_max, b.n[l]);
+  int n_min = track::max_hits_per_track;
+  for (int l = 0; l < N; ++l) {
+    b.n[l] = b.wk[l].n_hits;
+    b.n_max = std::max(b.n_max, b.n[l]), n_min = std::min(n_min, b.n[l]);
+  }
   for (int k = 0; k < b.n_max; ++k) {
-    bool all = true;
-    for (int l = 0; l < N; ++l) {
-      const bool on = k < b.n[l];
-      all = all && on;
-      b.active[k][l] = on ? -1 : 0;
-      const track::detail::HitData& h = b.wk[l].hit[on ? k : b.n[l] - 1];  // idle steps: the last hit again
-      typename L::HitV& v = b.hit[k];
-      v.pos.x[l] = h.pos.x, v.pos.y[l] = h.pos.y, v.pos.z[l] = h.pos.z;
-      v.wire.x[l] = h.wire.x, v.wire.y[l] = h.wire.y, v.wire.dx[l] = h.wire.dx, v.wire.dy[l] = h.wire.dy;
-      v.wire.dz[l] = h.wire.dz;
-      v.radius[l] = h.radius, v.drift[l] = h.drift, v.sigma_a[l] = h.sigma_a, v.sigma_b[l] = h.sigma_b;
-    }
     // FitTrackStep::load's starting weights (1, 0) of every hit (test_track_fit_lanes checks)
     b.w[k][0] = lanes::splat<typename L::V>(1), b.w[k][1] = lanes::splat<typename L::V>(0);
-    b.all_active[k] = all;
+    b.active[k] = ~typename L::M{};
+    b.all_active[k] = k < n_min;
   }
+  for (int k = n_min; k < b.n_max; ++k)  // idle steps of the shorter tracks: their last hit again
+    for (int l = 0; l < N; ++l)
+      if (k >= b.n[l]) b.active[k][l] = 0, copy_hit_lane<N>(b.hit[k], l, b.hit[b.n[l] - 1], l);
   if constexpr (N == 4)
     fit_batch_avx2(st, b, s);
   else

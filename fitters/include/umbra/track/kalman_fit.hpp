@@ -89,6 +89,12 @@ struct Work {
   bool surfaces_known = false;  // mat, inner, pivot, own filled (later passes reuse them)
 };
 
+/// FitTrackStep::load's per-hit callback by default: nothing (the CPU lanes, track_fit_lanes.cpp,
+/// lay each hit out over their lanes as it is loaded instead of copying it afterwards).
+struct NoHitSink {
+  UMBRA_HD void operator()(int, const HitData&) const {}
+};
+
 /// x, C at `from` -> at `to`; J.s = transverse arc length travelled.
 /// sc: sin, cos of x[kPhi0], carried along (updated here).
 /// Over a lane type V (umbra/core/lanes.hpp) with pivots of type P: the mask of the lanes whose
@@ -355,11 +361,13 @@ struct FitTrackStep {
 
   /// Track t up to its seed: loads its hits into wk and seeds x. False (with the failure written)
   /// when the track cannot be fitted. Its hits' outputs stay as the backend zeroed them.
-  UMBRA_HD bool start(std::uint64_t t, detail::Work& wk, double x[5]) const {
+  /// on_hit(k, hit): see load.
+  template <class OnHit = detail::NoHitSink>
+  UMBRA_HD bool start(std::uint64_t t, detail::Work& wk, double x[5], const OnHit& on_hit = OnHit{}) const {
     const std::uint64_t h0 = cand.hit_offsets[t], nh = cand.hit_offsets[t + 1] - h0;
     if (nh < std::uint64_t(opt.min_hits)) return fail(t, FitStatus::too_few_hits), false;
     if (nh > std::uint64_t(max_hits_per_track)) return fail(t, FitStatus::too_many_hits), false;
-    if (!load(h0, int(nh), wk)) return fail(t, FitStatus::bad_input), false;
+    if (!load(h0, int(nh), wk, on_hit)) return fail(t, FitStatus::bad_input), false;
     if (!detail::seed(wk, geo, x)) return fail(t, FitStatus::seed_failed), false;
     return true;
   }
@@ -395,7 +403,10 @@ struct FitTrackStep {
     out.n_cdc[t] = std::uint8_t(n_used[3]);
   }
 
-  UMBRA_HD bool load(std::uint64_t h0, int n, detail::Work& wk) const {
+  /// Hits h0 .. h0 + n of the candidates into wk; false at the first invalid one. on_hit(k, hit) is
+  /// called for each valid hit as soon as it is loaded.
+  template <class OnHit = detail::NoHitSink>
+  UMBRA_HD bool load(std::uint64_t h0, int n, detail::Work& wk, const OnHit& on_hit = OnHit{}) const {
     wk.n_hits = n;
     for (int k = 0; k < n; ++k) {
       const std::uint32_t i = cand.hit_index[h0 + k];
@@ -422,6 +433,7 @@ struct FitTrackStep {
       } else {
         return false;
       }
+      on_hit(k, h);
     }
     return true;
   }
