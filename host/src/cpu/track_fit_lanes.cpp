@@ -580,13 +580,13 @@ void run_batch(const FitTrackStep& st, const std::uint64_t* tracks, typename Lan
       st.fail(b.track[l], track::FitStatus::diverged);
       continue;
     }
-    track::detail::Work& wk = b.wk[l];
-    for (int k = 0; k < wk.n_hits; ++k) wk.w[k][0] = b.w[k][0][l], wk.w[k][1] = b.w[k][1][l];
     double x[5], sc[2];
     Mat5 C;
     Point3 P;
     get_state<N>(s, l, x, sc, C, P);
-    st.finish(b.track[l], wk, x, C, s.chi2[l]);
+    // the weights straight from lane l of b.w (b.w[k][j][l] at ((2 k + j) N + l): GCC vectors of
+    // doubles are arrays of doubles to the aliasing rules), not copied back into wk.w first
+    st.finish(b.track[l], b.wk[l], reinterpret_cast<const double*>(&b.w[0][0]) + l, N, x, C, s.chi2[l]);
   }
 }
 

@@ -374,16 +374,23 @@ struct FitTrackStep {
 
   /// Writes row t from the final (perigee) state of the last backward pass and wk's weights.
   UMBRA_HD void finish(std::uint64_t t, const detail::Work& wk, double x[5], const Mat5& C, double chi2) const {
+    finish(t, wk, &wk.w[0][0], 1, x, C, chi2);
+  }
+  /// The same with hit k's weights read at w[2 k step] and w[(2 k + 1) step] instead of wk.w (the CPU
+  /// lanes: one lane of their laned weights, step = the number of lanes).
+  UMBRA_HD void finish(std::uint64_t t, const detail::Work& wk, const double* w, int step, double x[5], const Mat5& C,
+                       double chi2) const {
     const std::uint64_t h0 = cand.hit_offsets[t];
     double ndf = -5;
     int n_used[4] = {0, 0, 0, 0};
     for (int k = 0; k < wk.n_hits; ++k) {
       const std::uint32_t i = cand.hit_index[h0 + k];
       const detail::HitData& h = wk.hit[k];
-      const double wsum = h.detector == 3 ? wk.w[k][0] + wk.w[k][1] : wk.w[k][0];
+      const double w0 = w[2 * k * step], w1 = w[(2 * k + 1) * step];
+      const double wsum = h.detector == 3 ? w0 + w1 : w0;
       ndf += (h.detector == 3 ? 1 : 2) * wsum;
       out.hit_weight[i] = float(wsum);
-      out.hit_sign[i] = h.detector == 3 ? (wk.w[k][0] >= wk.w[k][1] ? 1 : -1) : 0;
+      out.hit_sign[i] = h.detector == 3 ? (w0 >= w1 ? 1 : -1) : 0;
       if (wsum > 0.5) ++n_used[h.detector];
     }
     for (int i = 0; i < 5; ++i)
@@ -407,6 +414,9 @@ struct FitTrackStep {
   /// called for each valid hit as soon as it is loaded.
   template <class OnHit = detail::NoHitSink>
   UMBRA_HD bool load(std::uint64_t h0, int n, detail::Work& wk, const OnHit& on_hit = OnHit{}) const {
+    // the value checks as ordered comparisons (NaN fails each): is_finite(v) && v >= 0 is
+    // v >= 0 && v <= big, without the fabs
+    constexpr double big = 1.7976931348623157e308;  // is_finite's bound
     wk.n_hits = n;
     for (int k = 0; k < n; ++k) {
       const std::uint32_t i = cand.hit_index[h0 + k];
@@ -419,16 +429,16 @@ struct FitTrackStep {
       if (h.detector == 3) {
         if (h.layer >= tracker::n_cdc_layers) return false;
         const int wire = hits.wire[i];
-        if (wire < 0 || wire >= geo.cdc[h.layer].n_wires) return false;
+        if (std::uint32_t(wire) >= std::uint32_t(geo.cdc[h.layer].n_wires)) return false;  // < 0 wraps
         h.wire = cdc_wire(geo, wires, h.layer, wire);
         h.radius = geo.cdc[h.layer].radius;
         h.drift = hits.drift_length[i], h.sigma_a = hits.sigma_rphi[i], h.sigma_b = 0;
-        if (!is_finite(h.drift) || h.drift < 0 || !(h.sigma_a > 0) || !is_finite(h.sigma_a)) return false;
+        if (!(h.drift >= 0 && h.drift <= big && h.sigma_a > 0 && h.sigma_a <= big)) return false;
       } else if (h.detector == 1 || h.detector == 2) {
         if (h.layer >= (h.detector == 1 ? tracker::n_pxd_layers : tracker::n_svd_layers)) return false;
         h.radius = sqrt(x * x + y * y);
         h.sigma_a = hits.sigma_rphi[i], h.sigma_b = hits.sigma_z[i];
-        if (!(h.sigma_a > 0) || !(h.sigma_b > 0) || !is_finite(h.sigma_a) || !is_finite(h.sigma_b) || !(h.radius > 0))
+        if (!(h.sigma_a > 0 && h.sigma_a <= big && h.sigma_b > 0 && h.sigma_b <= big && h.radius > 0))
           return false;
       } else {
         return false;
