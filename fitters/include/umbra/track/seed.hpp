@@ -29,7 +29,7 @@ UMBRA_HD inline bool seed(const W& wk, const tracker::TrackerGeometry& g, double
   // S = sum wt (x, y, 1)(x, y, 1)^T, b = sum wt r^2 (x, y, 1): seven weighted moments per point
   // (sum wt is a count, sum wt r^2 = sum wt x^2 + sum wt y^2), a wire's weight 1 not multiplied in.
   double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, sxr = 0, syr = 0;
-  int n = 0, n_si = 0, first = -1, last = -1;
+  int n = 0, n_si = 0;
   for (int k = 0; k < wk.n_hits; ++k) {
     const auto& h = wk.hit[k];
     double hx, hy, wx, wy;
@@ -43,10 +43,13 @@ UMBRA_HD inline bool seed(const W& wk, const tracker::TrackerGeometry& g, double
     const double r2 = hx * hx + hy * hy;
     sx += wx, sy += wy, sxx += wx * hx, sxy += wx * hy, syy += wy * hy, sxr += wx * r2, syr += wy * r2;
     ++n;
-    if (first < 0) first = k;
-    last = k;
   }
   if (n < 3) return false;
+  // the first and last points used (a stereo wire is not), found from the ends after the loop
+  auto used = [&](int k) { return wk.hit[k].detector != 3 || g.cdc[wk.hit[k].layer].stereo == 0; };
+  int first = 0, last = wk.n_hits - 1;
+  while (!used(first)) ++first;
+  while (!used(last)) --last;
   const double sw = (n - n_si) + 100.0 * n_si, sr = sxx + syy;
   // S^-1 = adj(S) / det(S) (Cramer's rule; S and its adjugate are symmetric)
   const double a00 = syy * sw - sy * sy, a01 = sx * sy - sxy * sw, a02 = sxy * sy - syy * sx;
