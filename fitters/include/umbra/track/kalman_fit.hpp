@@ -420,7 +420,7 @@ struct FitTrackStep {
     wk.n_hits = n;
     for (int k = 0; k < n; ++k) {
       const std::uint32_t i = cand.hit_index[h0 + k];
-      detail::HitData& h = wk.hit[k];
+      detail::HitData h{};  // built in registers, stored once valid (on_hit reads it from there too)
       h.detector = hits.detector[i], h.layer = hits.layer[i];
       const double x = hits.x[i], y = hits.y[i], z = hits.z[i];
       if (!is_finite(x) || !is_finite(y) || !is_finite(z)) return false;
@@ -443,6 +443,7 @@ struct FitTrackStep {
       } else {
         return false;
       }
+      wk.hit[k] = h;
       on_hit(k, h);
     }
     return true;
