@@ -383,15 +383,21 @@ struct FitTrackStep {
     const std::uint64_t h0 = cand.hit_offsets[t];
     double ndf = -5;
     int n_used[4] = {0, 0, 0, 0};
-    for (int k = 0; k < wk.n_hits; ++k) {
-      const std::uint32_t i = cand.hit_index[h0 + k];
-      const detail::HitData& h = wk.hit[k];
+    // pointers and count read once: a store through the int8 signs may alias anything, so the
+    // compiler would reload them from the views after each hit
+    const int n = wk.n_hits;
+    const std::uint32_t* index = cand.hit_index.data + h0;
+    float* weight = out.hit_weight.data;
+    std::int8_t* sign = out.hit_sign.data;
+    for (int k = 0; k < n; ++k) {
+      const std::uint32_t i = index[k];
+      const int det = wk.hit[k].detector;
       const double w0 = w[2 * k * step], w1 = w[(2 * k + 1) * step];
-      const double wsum = h.detector == 3 ? w0 + w1 : w0;
-      ndf += (h.detector == 3 ? 1 : 2) * wsum;
-      out.hit_weight[i] = float(wsum);
-      out.hit_sign[i] = h.detector == 3 ? (w0 >= w1 ? 1 : -1) : 0;
-      if (wsum > 0.5) ++n_used[h.detector];
+      const double wsum = det == 3 ? w0 + w1 : w0;
+      ndf += (det == 3 ? 1 : 2) * wsum;
+      weight[i] = float(wsum);
+      sign[i] = det == 3 ? (w0 >= w1 ? 1 : -1) : 0;
+      if (wsum > 0.5) ++n_used[det];
     }
     for (int i = 0; i < 5; ++i)
       if (!(C.a[i][i] > 0) || !is_finite(x[i])) return fail(t, FitStatus::diverged);
