@@ -110,5 +110,55 @@ TEST(TrackFitLanes, BitIdenticalToPerTrackFit) {
   cpu::set_thread_count(0);
 }
 
+// FitTrackStep::load rejects bad hit values (bad_input) and only those, on both paths: each event
+// of a clean sample gets one value of one hit changed; the valid edge values (drift 0 and -0, the
+// last wire of the layer) are not rejected.
+TEST(TrackFitLanes, LoadRejectsBadHitValues) {
+  const auto geo = tracker::belle2_tracker();
+  const McParticles mc = muon_gun(65, 0.5, 3.0, 40.0, 130.0, 91);
+  sim::TrackerResponseOptions so;
+  so.noise_hits_per_event = 0;
+  TrackerHits h = simulate_hits(geo, mc, so, 92);
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  constexpr int n_cases = 13;
+  for (std::uint64_t e = 0; e < h.n_events(); ++e) {
+    std::uint64_t cdc = h.end(e), si = h.end(e);
+    for (std::uint64_t i = h.begin(e); i < h.end(e); ++i) {
+      if (h.track_id[i] < 0) continue;
+      if (h.detector[i] == 3 && cdc == h.end(e)) cdc = i + 5;  // the 6th CDC hit (same layer run)
+      if (h.detector[i] != 3 && si == h.end(e)) si = i;
+    }
+    ASSERT_LT(cdc, h.end(e));
+    ASSERT_EQ(h.detector[cdc], 3);
+    ASSERT_LT(si, h.end(e));
+    const int n_wires = geo.cdc[h.layer[cdc]].n_wires;
+    switch (e % n_cases) {
+      case 0: h.drift_length[cdc] = -1e-3f; break;
+      case 1: h.drift_length[cdc] = nan; break;
+      case 2: h.drift_length[cdc] = inf; break;
+      case 3: h.sigma_rphi[cdc] = 0; break;
+      case 4: h.sigma_rphi[cdc] = inf; break;
+      case 5: h.wire[cdc] = -1; break;
+      case 6: h.wire[cdc] = n_wires; break;
+      case 7: h.sigma_z[si] = nan; break;
+      case 8: h.sigma_rphi[si] = -inf; break;
+      case 9: h.drift_length[cdc] = 0; break;       // valid
+      case 10: h.drift_length[cdc] = -0.0f; break;  // valid
+      case 11: h.wire[cdc] = n_wires - 1; break;    // valid (a hit off the track)
+      default: break;                               // unchanged
+    }
+  }
+  cpu::set_thread_count(1);
+  const track::FitResult ref = cpu::fit_tracks(geo, h, track::FitOptions{}, cpu::TrackFitCode::scalar);
+  ASSERT_EQ(ref.tracks.size(), h.n_events());
+  for (std::uint64_t t = 0; t < ref.tracks.size(); ++t) {
+    const bool bad = t % n_cases < 9;
+    EXPECT_EQ(ref.tracks.status[t] == std::uint8_t(track::FitStatus::bad_input), bad) << "track " << t;
+  }
+  EXPECT_EQ(differences(ref, cpu::fit_tracks(geo, h, track::FitOptions{}, cpu::TrackFitCode::best)), 0u);
+  EXPECT_EQ(differences(ref, cpu::fit_tracks(geo, h, track::FitOptions{}, cpu::TrackFitCode::lanes2)), 0u);
+  cpu::set_thread_count(0);
+}
+
 }  // namespace
 }  // namespace umbra::test
