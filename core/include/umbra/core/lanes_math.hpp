@@ -16,12 +16,20 @@ UMBRA_HD inline double exp(double x) { return portable::exp(x); }
 UMBRA_HD inline double log(double x) { return portable::log(x); }
 
 #if UMBRA_HAVE_LANES
+/// out[l] = f(x[l]) for the lanes outside `done` (the vector code's range).
+template <int N, class F>
+inline void scalar_where_not(Mask<N> done, Vec<N> x, Vec<N>& out, F f) {
+  if (all(done)) return;
+  for (int l = 0; l < N; ++l)
+    if (!done[l]) out[l] = f(x[l]);
+}
+
 /// e^x lane by lane: the reduction and series in vector code where the result is a normal number
 /// (|x| < 708: 2^n is then built from its exponent bits), portable::exp for the other lanes.
 template <int N>
 inline Vec<N> exp_lanes(Vec<N> x) {
   namespace pd = portable::detail;
-  constexpr double kShift = 6755399441055744.0;  // pd::round_int's 1.5 * 2^52
+  constexpr double kShift = pd::kRoundShift;
   const Mask<N> normal = x > -708.0 && x < 708.0;
   const Vec<N> xs = select(normal, x, Vec<N>{});
   const Vec<N> shifted = xs * pd::kLog2e + kShift;
@@ -30,9 +38,7 @@ inline Vec<N> exp_lanes(Vec<N> x) {
   const Mask<N> k = (Mask<N>)shifted - (Mask<N>)(Vec<N>{} + kShift);
   const Vec<N> two_n = (Vec<N>)((k + 1023) << 52);
   Vec<N> out = pd::exp_reduced(pd::exp_remainder(xs, n)) * two_n;
-  if (!all(normal))
-    for (int l = 0; l < N; ++l)
-      if (!normal[l]) out[l] = portable::exp(x[l]);
+  scalar_where_not<N>(normal, x, out, [](double v) { return portable::exp(v); });
   return out;
 }
 inline Vec<2> exp(Vec<2> x) { return exp_lanes<2>(x); }
@@ -43,7 +49,7 @@ inline Vec<4> exp(Vec<4> x) { return exp_lanes<4>(x); }
 template <int N>
 inline Vec<N> log_lanes(Vec<N> x) {
   namespace pd = portable::detail;
-  constexpr double kShift = 6755399441055744.0;  // 1.5 * 2^52: small integers to double by bits
+  constexpr double kShift = pd::kRoundShift;  // small integers to double by their bits
   const Mask<N> normal = x >= 2.2250738585072014e-308 && x < 1.7976931348623157e308;
   const Vec<N> xs = select(normal, x, Vec<N>{} + 1.0);
   const Mask<N> b = (Mask<N>)xs;
@@ -54,9 +60,7 @@ inline Vec<N> log_lanes(Vec<N> x) {
   e += low;  // the mask is -1 where set
   const Vec<N> de = (Vec<N>)(e + (Mask<N>)(Vec<N>{} + kShift)) - kShift;
   Vec<N> out = pd::log_reduced(m - 1.0, de);
-  if (!all(normal))
-    for (int l = 0; l < N; ++l)
-      if (!normal[l]) out[l] = portable::log(x[l]);
+  scalar_where_not<N>(normal, x, out, [](double v) { return portable::log(v); });
   return out;
 }
 inline Vec<2> log(Vec<2> x) { return log_lanes<2>(x); }

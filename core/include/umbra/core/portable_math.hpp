@@ -36,10 +36,8 @@ constexpr double kLog2e = 1.4426950408889634;
 
 /// The nearest integer to v, |v| < 2^51, by adding and removing 1.5 * 2^52 (round to nearest even;
 /// one instruction each where floor or rint would be a library call on generic x86-64).
-UMBRA_HD inline double round_int(double v) {
-  constexpr double kShift = 6755399441055744.0;
-  return (v + kShift) - kShift;
-}
+constexpr double kRoundShift = 6755399441055744.0;  // 1.5 * 2^52: doubles near it step by 1
+UMBRA_HD inline double round_int(double v) { return (v + kRoundShift) - kRoundShift; }
 
 UMBRA_HD inline std::uint64_t bits_of(double x) {
 #if UMBRA_ON_DEVICE
