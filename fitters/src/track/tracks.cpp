@@ -50,6 +50,15 @@ TrackCandidates group_hits(const TrackerHits& hits) {
            std::uint64_t(hits.layer[i]);
   };
   for (std::uint64_t e = 0; e < hits.n_events(); ++e) {
+    std::int32_t current = -1;  // track of the event's last hit so far (-1: none yet)
+    const auto emit = [&](std::uint32_t i) {  // the next hit in order: a new track where its id changes
+      const std::int32_t t = hits.track_id[i];
+      if (t != current) {
+        if (current >= 0) c.hit_offsets.push_back(c.hit_index.size());
+        c.track_id.push_back(t), current = t;
+      }
+      c.hit_index.push_back(i);
+    };
     // hits the simulation already wrote in this order: taken as they are, no index list or sort
     bool in_order = true;
     std::uint64_t prev = 0;
@@ -59,38 +68,19 @@ TrackCandidates group_hits(const TrackerHits& hits) {
       in_order = k >= prev, prev = k;
     }
     if (in_order) {
-      const std::uint64_t first = c.hit_index.size();
-      for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i) {
-        const std::int32_t t = hits.track_id[i];
-        if (t < 0) continue;
-        if (c.hit_index.size() == first || t != c.track_id.back()) {
-          if (c.hit_index.size() > first) c.hit_offsets.push_back(c.hit_index.size());
-          c.track_id.push_back(t);
-        }
-        c.hit_index.push_back(std::uint32_t(i));
-      }
-      if (c.hit_index.size() > first) c.hit_offsets.push_back(c.hit_index.size());
-      c.close_event();
-      continue;
+      for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
+        if (hits.track_id[i] >= 0) emit(std::uint32_t(i));
+    } else {
+      order.clear();
+      for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
+        if (hits.track_id[i] >= 0) order.push_back(std::uint32_t(i));
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const std::uint64_t ka = key(a), kb = key(b);
+        return ka != kb ? ka < kb : a < b;
+      });
+      for (const std::uint32_t i : order) emit(i);
     }
-    order.clear();
-    for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
-      if (hits.track_id[i] >= 0) order.push_back(std::uint32_t(i));
-    const auto before = [&](std::uint32_t a, std::uint32_t b) {
-      if (hits.track_id[a] != hits.track_id[b]) return hits.track_id[a] < hits.track_id[b];
-      if (hits.detector[a] != hits.detector[b]) return hits.detector[a] < hits.detector[b];
-      if (hits.layer[a] != hits.layer[b]) return hits.layer[a] < hits.layer[b];
-      return a < b;
-    };
-    std::sort(order.begin(), order.end(), before);
-    for (std::size_t k = 0; k < order.size(); ++k) {
-      if (k == 0 || hits.track_id[order[k]] != hits.track_id[order[k - 1]]) {
-        if (k > 0) c.hit_offsets.push_back(c.hit_index.size());
-        c.track_id.push_back(hits.track_id[order[k]]);
-      }
-      c.hit_index.push_back(order[k]);
-    }
-    if (!order.empty()) c.hit_offsets.push_back(c.hit_index.size());
+    if (current >= 0) c.hit_offsets.push_back(c.hit_index.size());
     c.close_event();
   }
   return c;
