@@ -112,26 +112,32 @@ UMBRA_HD inline void change_pivot_jacobian(const V p[5], V sf, V cf, const P& fr
   const V U2 = u * u + v * v, U = lanes::sqrt(U2), iU = 1.0 / U;
   const V q = ax * sf - ay * cf, A = ax * ax + ay * ay;
   const V c = ax * cf + ay * sf;  // old closest point relative to the new pivot, along the track
-  const V d1 = (2.0 * q + w * A) / (U + 1.0);
+  const V iU1 = 1.0 / (U + 1.0);
+  const V d1 = (2.0 * q + w * A) * iU1;
   const V s1 = u * iU, c1 = v * iU;
-  const V dsin = sf * c1 - cf * s1, dcos = cf * c1 + sf * s1;  // of dphi = phi - phi'
-  V dphi{};  // every lane is set below (the braces: GCC cannot see that through the masks)
-  const auto short_step = dcos > 0 && lanes::fabs(dsin) < 0.1 * dcos;
-  if (lanes::any(short_step)) {  // the usual short step: atan series, |x| < 0.1
-    const V x = dsin / dcos, x2 = x * x;
-    const auto tiny = x2 < 1e-3;
+  // U sin(dphi) = -w c and U cos(dphi) = 1 + w q for dphi = phi - phi' (expand sin phi cos phi' -
+  // cos phi sin phi' with u, v): tan(dphi) without the square root and the divisions by U, which
+  // stay off the chain from one hit to the next, and without the cancellation of the difference.
+  const V wq1 = 1.0 + w * q, dsin = -w * c * iU;
+  V dphi{}, s{};  // every lane is set below (the braces: GCC cannot see that through the masks)
+  const auto short_step = wq1 > 0 && lanes::fabs(w * c) < 0.1 * wq1;
+  auto tiny = short_step;  // where the short series below sets dphi and s
+  if (lanes::any(short_step)) {  // the usual short step: atan series, |tan dphi| < 0.1
+    const V xs = -c / wq1, x = w * xs, x2 = x * x;  // xs = tan(dphi) / w, finite for w = 0
+    tiny = short_step && x2 < 1e-3;
     if (lanes::any(tiny)) {  // |x| < 0.032 (most steps): atan_small's series cut at x^11, truncation < 1e-18 relative
+      // s = dphi / w straight from xs: no division by w, exact for a straight track
       const V x4 = x2 * x2;
       const V a = 1.0 - x2 * (1.0 / 3.0), b = 1.0 / 5.0 - x2 * (1.0 / 7.0), c = 1.0 / 9.0 - x2 * (1.0 / 11.0);
-      dphi = x * (a + x4 * (b + x4 * c));
+      const V series = a + x4 * (b + x4 * c);
+      dphi = x * series, s = xs * series;
     }
     lanes::for_lanes<V>(short_step && !tiny, [&](int l) { at(dphi, l) = atan_small(at(x, l)); });
   }
-  lanes::for_lanes<V>(!short_step, [&](int l) { at(dphi, l) = atan2(at(dsin, l), at(dcos, l)); });
-  V s{};
-  const auto curved = lanes::fabs(w) > 1e-7;
-  if (lanes::any(curved)) s = dphi / w;  // absolute error ~ 1e-16 / |w|: below 1e-9 cm here
-  lanes::for_lanes<V>(!curved, [&](int l) {
+  lanes::for_lanes<V>(!short_step, [&](int l) { at(dphi, l) = atan2(-at(w, l) * at(c, l), at(wq1, l)); });
+  const auto curved = !tiny && lanes::fabs(w) > 1e-7;
+  if (lanes::any(curved)) s = lanes::select(curved, dphi / w, s);  // absolute error ~ 1e-16 / |w|: below 1e-9 cm here
+  lanes::for_lanes<V>(!tiny && !curved, [&](int l) {
     // nearly straight: chord projected on the mean direction (bisector), over sinc(dphi/2)
     const double cfl = at(cf, l), sfl = at(sf, l), c1l = at(c1, l), s1l = at(s1, l), dphil = at(dphi, l);
     const double d1l = at(d1, l), axl = at(ax, l), ayl = at(ay, l), phil = at(p[kPhi0], l);
@@ -153,11 +159,10 @@ UMBRA_HD inline void change_pivot_jacobian(const V p[5], V sf, V cf, const P& fr
   // d phi' and d U from u = sin + w ax, v = cos - w ay
   const V iU2 = iU * iU, e = 1.0 + w * d0;
   J.a[1][0] = -w * w * c * iU2;
-  J.a[1][1] = e * (1.0 + w * q) * iU2;
+  J.a[1][1] = e * wq1 * iU2;
   J.a[1][2] = c * iU2;
-  const V dU0 = w * (1.0 + w * q) * iU, dU1 = e * w * c * iU, dU2 = (q + w * A) * iU;
+  const V dU0 = w * wq1 * iU, dU1 = e * w * c * iU, dU2 = (q + w * A) * iU;
   // d1 = N / (U + 1), N = 2 q + w A
-  const V iU1 = 1.0 / (U + 1.0);
   J.a[0][0] = (2.0 + 2.0 * w * q - d1 * dU0) * iU1;
   J.a[0][1] = (2.0 * c * e - d1 * dU1) * iU1;
   J.a[0][2] = (A - d1 * dU2) * iU1;

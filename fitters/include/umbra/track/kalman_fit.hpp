@@ -126,11 +126,15 @@ UMBRA_HD inline auto propagate(V x[5], V sc[2], Mat5T<V>& C, P& from, const P& t
 /// The estimate is off by ~ omega s^2 tanLambda / 2 < 0.05 cm in z, i.e. < 4e-3 cm along the
 /// stereo wire (tilt < 0.08); the measured distance between the track's tangent and the wire line
 /// does not depend on where along the wire the pivot is, up to omega (4e-3 cm)^2 ~ 1e-7 cm.
+/// The wire's points are x + dx (z / dz) as Wire::at, with 1 / dz taken first: the wire is known
+/// before the step, so that division stays off the chain from one hit to the next.
 template <class V, class P, class W>
 UMBRA_HD inline P wire_pivot(const V x[5], const V sc[2], const P& from, const W& w) {
-  const P w0 = w.at(from.z + x[kZ0]);
-  const V s_guess = (w0.x - from.x) * sc[1] + (w0.y - from.y) * sc[0];
-  return w.at(from.z + x[kZ0] + s_guess * x[kTanLambda]);
+  const auto idz = 1.0 / w.dz;
+  const V z1 = from.z + x[kZ0], t1 = z1 * idz;
+  const V s_guess = (w.x + w.dx * t1 - from.x) * sc[1] + (w.y + w.dy * t1 - from.y) * sc[0];
+  const V z2 = z1 + s_guess * x[kTanLambda], t2 = z2 * idz;
+  return {w.x + w.dx * t2, w.y + w.dy * t2, z2};
 }
 
 /// Where the helix x at pivot P (sf, cf: sin, cos of its phi0) first reaches cylindrical radius r
@@ -200,17 +204,20 @@ UMBRA_HD inline void add_material(V x[5], Mat5T<V>& C, const S& sc, double mass,
   const auto on = !(sc.x_over_x0 <= 0);
   if (!lanes::any(on)) return;
   const V t = x[kTanLambda], w = x[kOmega];
-  const V a = 1 + t * t, pt = constants::c_curvature * b / lanes::fabs(w);  // pt_of(w, b)
-  const V p2 = pt * pt * a, e2 = p2 + mass * mass, beta2 = p2 / e2;
+  // p^2 = (c B)^2 (1 + tan^2) / omega^2 (pt_of) and its inverse side by side, so that 1 / beta^2 and
+  // Highland's 1 / (beta p)^2 are products: two divisions in parallel instead of four in a chain
+  const double cb = constants::c_curvature * b;
+  const V a = 1 + t * t, w2 = w * w, ca = (cb * cb) * a;
+  const V p2 = ca / w2, ip2 = w2 / ca, e2 = p2 + mass * mass, ib2 = e2 * ip2;  // ib2 = 1 / beta^2
   const V hl = sc.log_term - 0.038 * ln_beta2;
-  const V th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl / (beta2 * p2);  // highland() squared
+  const V th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl * (ib2 * ip2);  // highland() squared
   V(&c)[5][5] = C.a;
   c[kPhi0][kPhi0] = select(on, c[kPhi0][kPhi0] + th2 * a, c[kPhi0][kPhi0]);
   c[kTanLambda][kTanLambda] = select(on, c[kTanLambda][kTanLambda] + th2 * a * a, c[kTanLambda][kTanLambda]);
   c[kOmega][kOmega] = select(on, c[kOmega][kOmega] + th2 * w * w * t * t, c[kOmega][kOmega]);
   c[kOmega][kTanLambda] = select(on, c[kOmega][kTanLambda] + th2 * w * t * a, c[kOmega][kTanLambda]);
   c[kTanLambda][kOmega] = c[kOmega][kTanLambda];
-  const V de = sc.loss / select(beta2 > 0.05, beta2, lanes::splat<V>(0.05));  // mean_energy_loss()
+  const V de = sc.loss * select(ib2 < 20, ib2, lanes::splat<V>(20));  // mean_energy_loss(): beta^2 >= 0.05
   const V e = lanes::sqrt(e2), e1 = outward ? e - de : e + de;
   const auto go = on && !(e1 <= mass * 1.0001);  // would stop: leave omega (the filter reports the misfit)
   if (!lanes::any(go)) return;
