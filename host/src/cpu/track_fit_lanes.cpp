@@ -2,23 +2,28 @@
 // 1e5 tracks/s per core needs the per-hit arithmetic of N tracks in one vector instruction, since
 // one track's chain of divisions and square roots is latency-bound (benchmarks/results/tracking.md,
 // "Why the scalar fit cannot reach 1e5"). Same fit as track::FitTrackStep, bit for bit:
-//  - per track, scalar: start (load, seed), the material searches and crossings between hits and
-//    inside the first hit, the full smoother where the DAF weights are unclear, the outputs - the
-//    FitTrackStep members themselves, called for one lane at a time;
-//  - per hit, laned: the pivot change with its Jacobian and J C J^T, the material at the hit, the
-//    stored predictions, the measurement model, projection, DAF weights and Kalman update - the
-//    same templates (helix.hpp, measurement.hpp, matrix.hpp, kalman_fit.hpp's detail) with V a
-//    vector of doubles; this file repeats FitTrackStep::forward/backward/measure's control flow over
-//    masks (a scalar early return becomes a lane marked dead and fitted no further).
+//  - per track, scalar: start (load, seed), the search for where the track reaches a material
+//    cylinder (detail::cylinder_crossing: the lane's helix alone), the full smoother where the DAF
+//    weights are unclear, the outputs - FitTrackStep's own functions, called for one lane at a time;
+//  - laned, per hit: the pivot change with its Jacobian and J C J^T, the material at the hit, the
+//    stored predictions, the measurement model, projection, DAF weights and Kalman update; and the
+//    material crossings between hits and inside the first hit (the step to each crossing and its
+//    scatterer; searched on the first pass, stored and replayed on later ones), one step for all
+//    the lanes that cross something there while the others keep their state - the same templates
+//    (helix.hpp, measurement.hpp, matrix.hpp, material.hpp, kalman_fit.hpp's detail) with V a
+//    vector of doubles; this file repeats the control flow of FitTrackStep::forward, backward,
+//    measure, material_before, material_after and to_perigee over masks (a scalar early return
+//    becomes a lane marked dead and fitted no further).
 // Tracks are sorted stably by (silicon hits, hits) so that the silicon and CDC hits of a batch sit
 // at the same indices; a shorter track's lane idles (state kept) through the extra steps. Tracks
 // that do not fill a batch of their silicon-hit count, and unusual ones (silicon after CDC), take
 // the scalar FitTrackStep: the results do not depend on which path a track takes, nor on threads.
 // ISA: 4 lanes in AVX2 code (no FMA, which would change the last bits) where the CPU has AVX2,
 // else 2 lanes in SSE2 code, chosen at run time. The AVX2 kernel is one function with
-// target("avx2") and flatten, so that everything it runs is compiled into it; the scalar per-lane
-// helpers it calls are noinline and built for the generic ISA like the rest of this file (no
-// inline function of the track headers is emitted with AVX2 encoding for other code to share).
+// target("avx2") and flatten, so that everything it runs is compiled into it (the material
+// crossings in AVX2 functions of their own: out_of_line); the scalar per-lane helpers it calls are
+// noinline and built for the generic ISA like the rest of this file (no inline function of the
+// track headers is emitted with AVX2 encoding for other code to share).
 #pragma GCC diagnostic ignored "-Wpsabi"  // 32-byte vectors in generic code: all inline, built alike
 
 #include "track_fit_lanes.hpp"
@@ -116,30 +121,26 @@ void copy_lane(typename Lanes<N>::State& s, int from, int to) {
   s.chi2[to] = s.chi2[from];
 }
 
+/// Where the lanes `cand` of helix x (sf, cf: sin, cos of its phi0) at pivot P first reach the
+/// material cylinder of radius r going forward: detail::cylinder_crossing, as FitTrackStep's
+/// searches call it. Per lane scalar: its atan2 is a scalar function, and it needs no covariance.
+/// Returns the lanes that reach r in `found`, their crossing points in `at` (others untouched).
+/// Vectors by reference: this generic-ISA function is called from AVX2 code, whose ABI for 32-byte
+/// vector arguments and results differs.
 template <int N>
-[[gnu::noinline]] bool lane_material_before(const FitTrackStep& st, typename Lanes<N>::Batch& b,
-                                            typename Lanes<N>::State& s, int l, int k, int& im, double r_prev,
-                                            bool& in_cdc, double mass, double lb2) {
-  double x[5], sc[2];
-  Mat5 C;
-  Point3 P;
-  get_state<N>(s, l, x, sc, C, P);
-  const bool ok = st.material_before(b.wk[l], k, x, sc, C, P, im, r_prev, in_cdc, mass, lb2);
-  put_state<N>(s, l, x, sc, C, P);
-  return ok;
-}
-
-template <int N>
-[[gnu::noinline]] bool lane_material_after(const FitTrackStep& st, typename Lanes<N>::Batch& b,
-                                           typename Lanes<N>::State& s, int l, int k, int& im, double mass,
-                                           double lb2) {
-  double x[5], sc[2];
-  Mat5 C;
-  Point3 P;
-  get_state<N>(s, l, x, sc, C, P);
-  const bool ok = st.material_after(b.wk[l], k, x, sc, C, P, im, mass, lb2);
-  put_state<N>(s, l, x, sc, C, P);
-  return ok;
+[[gnu::noinline]] void lane_crossings(const typename Lanes<N>::V x[5], const typename Lanes<N>::V& sf,
+                                      const typename Lanes<N>::V& cf, const typename Lanes<N>::PointV& P,
+                                      const typename Lanes<N>::M& cand, double r, typename Lanes<N>::PointV& at,
+                                      typename Lanes<N>::M& found) {
+  found = typename Lanes<N>::M{};
+  for (int l = 0; l < N; ++l) {
+    if (!cand[l]) continue;
+    const double xl[5] = {x[0][l], x[1][l], x[2][l], x[3][l], x[4][l]};
+    Point3 p;
+    if (!track::detail::cylinder_crossing(xl, sf[l], cf[l], Point3{P.x[l], P.y[l], P.z[l]}, r, p)) continue;
+    found[l] = -1;
+    at.x[l] = p.x, at.y[l] = p.y, at.z[l] = p.z;
+  }
 }
 
 template <int N>
@@ -156,18 +157,6 @@ template <int N>
 }
 
 template <int N>
-[[gnu::noinline]] bool lane_to_perigee(const FitTrackStep& st, typename Lanes<N>::Batch& b,
-                                       typename Lanes<N>::State& s, int l, double mass, double lb2) {
-  double x[5], sc[2];
-  Mat5 C;
-  Point3 P;
-  get_state<N>(s, l, x, sc, C, P);
-  const bool ok = st.to_perigee(b.wk[l], x, sc, C, P, mass, lb2);
-  put_state<N>(s, l, x, sc, C, P);
-  return ok;
-}
-
-template <int N>
 [[gnu::noinline]] void lane_log_beta2(const typename Lanes<N>::State& s, double mass, double bf,
                                       typename Lanes<N>::V& out) {
   for (int l = 0; l < N; ++l) {
@@ -175,6 +164,26 @@ template <int N>
     for (int i = 0; i < 5; ++i) x[i] = s.x[i][l];
     out[l] = track::detail::log_beta2(x, mass, bf);
   }
+}
+
+/// f() out of line, built for the ISA of the N-lane kernel (AVX2 for 4 lanes, as fit_batch_avx2;
+/// vectors only by reference across the call). For the material crossings: inlined into the
+/// per-hit loops, they made GCC's code for those loops longer (callgrind: 0.8M more instructions
+/// per 2000 tracks).
+template <class F>
+__attribute__((target("avx2"), flatten, noinline)) void out_of_line_avx2(const F& f) {
+  f();
+}
+template <class F>
+__attribute__((flatten, noinline)) void out_of_line_generic(const F& f) {
+  f();
+}
+template <int N, class F>
+void out_of_line(const F& f) {
+  if constexpr (N == 4)
+    out_of_line_avx2(f);
+  else
+    out_of_line_generic(f);
 }
 
 // --- the laned filter ---------------------------------------------------------------------------
@@ -312,7 +321,140 @@ struct LaneFilter {
     s.chi2 = select(active, s.chi2, from.chi2);
   }
 
-  /// FitTrackStep::forward over the lanes; find: the first pass (surfaces searched and stored).
+  // --- material crossings between hits and inside the first hit, over the lanes: each lane meets
+  // its own cylinders, so a step moves the lanes that cross one there and keeps the others ---
+
+  /// Lanes `on` move to pivot `to`; the others keep their state bit for bit (a zero-length step is
+  /// not the identity: save and select back, as restore_inactive does for idle lanes). Lanes whose
+  /// step fails die (FitTrackStep's `return false`). Returns the lanes that moved and live.
+  M move_lanes(M on, const typename L::PointV& to) {
+    using lanes::select;
+    const bool all = lanes::all(on);
+    typename L::State keep;
+    if (!all) save(keep);
+    const typename L::PointV target = {select(on, to.x, s.P.x), select(on, to.y, s.P.y), select(on, to.z, s.P.z)};
+    PivotJacobianT<V> J;
+    const M ok = track::detail::propagate(s.x, s.sc, s.C, s.P, target, J);
+    if (!all) restore_inactive(keep, on);
+    kill(ok || !on);
+    return on && lane_mask(b.alive);
+  }
+
+  /// make_scatterer(m, x/X0) over the lanes; x/X0 = 0 where it is not > 0 (add_material skips them).
+  static typename L::ScatV scatterer(Material m, V xx0) {
+    using lanes::select;
+    const M valid = xx0 > 0;
+    const V ln = lanes::log(select(valid, xx0, splat(1)));  // lanes::log = portable::log, bit for bit
+    return {select(valid, xx0, splat(0)), select(valid, 1.0 + 0.038 * ln, splat(0)),
+            select(valid, loss_per_x0(m) * xx0, splat(0))};
+  }
+
+  /// Lane l's crossing at its current pivot, with scatterer sv, as FitTrackStep records it.
+  track::detail::MaterialNode node(int l, const typename L::ScatV& sv, int before_hit) const {
+    return {{s.P.x[l], s.P.y[l], s.P.z[l]}, {sv.x_over_x0[l], sv.log_term[l], sv.loss[l]}, before_hit};
+  }
+
+  /// The first pass's step through cylinder mc for the lanes `cand` that may cross it here
+  /// (FitTrackStep::material_before's and to_perigee's search loops): the lanes whose track reaches
+  /// it move to the crossing and take its scatterer (outward: forward filter; from_perigee: the
+  /// search starts at the perigee, as to_perigee's). Returns the lanes that crossed (and live),
+  /// with their scatterer in sv.
+  M cross_cylinder(const MaterialCylinderInfo& mc, M cand, bool from_perigee, bool outward, V lb2,
+                   typename L::ScatV& sv) {
+    using lanes::select;
+    typename L::PointV at = s.P;
+    M on;
+    if (from_perigee) {  // the tracks moved to pivot 0, to search forward from their perigee
+      const typename L::PointV origin = {splat(0), splat(0), splat(0)};
+      V q[5];
+      PivotJacobianT<V> Jq;
+      change_pivot_jacobian(s.x, s.sc[0], s.sc[1], s.P, origin, q, Jq);
+      lane_crossings<N>(q, Jq.sin_phi, Jq.cos_phi, origin, cand, mc.radius, at, on);
+    } else {
+      lane_crossings<N>(s.x, s.sc[0], s.sc[1], s.P, cand, mc.radius, at, on);
+    }
+    if (!lanes::any(on)) {
+      sv = {splat(0), splat(0), splat(0)};
+      return on;
+    }
+    on = move_lanes(on, at);
+    // the crossing lanes' pivot is now their crossing point
+    const V xx0 = mc.x_over_x0 * path_factor_sc(s.sc[0], s.sc[1], s.x[kTanLambda], s.P.x, s.P.y);
+    sv = scatterer(mc.material, select(on, xx0, splat(0)));
+    track::detail::add_material(s.x, s.C, sv, mass, st.geo.b_field, lb2, outward);
+    return on;
+  }
+
+  /// The stored crossings over the lanes (later passes' material_before, material_after, the inner
+  /// material of to_perigee): next(l) gives live lane l's next node to cross at hit k (and steps
+  /// past it), or null; the lanes that have one move to its pivot and take its scatterer, until
+  /// none has.
+  template <class Next>
+  void replay(int k, bool outward, V lb2, Next next) {
+    using lanes::select;
+    for (;;) {
+      M on{};
+      typename L::PointV to = s.P;
+      typename L::ScatV sv = {splat(0), splat(0), splat(0)};
+      for (int l = 0; l < N; ++l) {
+        const track::detail::MaterialNode* m = b.alive[l] && k < b.n[l] ? next(l) : nullptr;
+        if (!m) continue;
+        on[l] = -1;
+        to.x[l] = m->pivot.x, to.y[l] = m->pivot.y, to.z[l] = m->pivot.z;
+        sv.x_over_x0[l] = m->scatterer.x_over_x0, sv.log_term[l] = m->scatterer.log_term;
+        sv.loss[l] = m->scatterer.loss;
+      }
+      if (!lanes::any(on)) return;
+      sv.x_over_x0 = select(move_lanes(on, to), sv.x_over_x0, splat(0));
+      track::detail::add_material(s.x, s.C, sv, mass, st.geo.b_field, lb2, outward);
+    }
+  }
+
+  /// FitTrackStep::material_before's search (first pass) over the lanes at hit k: the cylinders
+  /// between each live lane's previous hit radius and hit k's, in radial order.
+  void search_before(int k, const V& r_prev, bool in_cdc[N], const V& lb2) {
+    const M live = lane_mask(b.alive) && b.active[k];
+    for (int c = 0; c < n_material_cylinders; ++c) {
+      const MaterialCylinderInfo mc = material_cylinder(st.geo, c);
+      const M cand = live && r_prev + 1e-3 < mc.radius && b.hit[k].radius - 1e-3 > mc.radius;
+      if (!lanes::any(cand)) continue;
+      typename L::ScatV sv;
+      const M crossed = cross_cylinder(mc, cand, false, true, lb2, sv);
+      for (int l = 0; l < N; ++l) {
+        if (!crossed[l]) continue;
+        b.wk[l].mat[b.wk[l].n_mat++] = node(l, sv, k);
+        if (mc.material == Material::carbon) in_cdc[l] = true;
+      }
+    }
+  }
+
+  /// FitTrackStep::to_perigee over the live lanes: the inner material, outermost first (first
+  /// pass: searched from each track's perigee inside hit 0's radius; later: replayed), then pivot 0.
+  void to_perigee(bool find, V lb2) {
+    if (st.opt.material && find) {
+      for (int l = 0; l < N; ++l) b.wk[l].n_inner = 0;
+      for (int c = n_material_cylinders - 1; c >= 0; --c) {
+        const MaterialCylinderInfo mc = material_cylinder(st.geo, c);
+        const M cand = lane_mask(b.alive) && b.hit[0].radius - 1e-3 > mc.radius;
+        if (!lanes::any(cand)) continue;
+        typename L::ScatV sv;
+        const M crossed = cross_cylinder(mc, cand, true, false, lb2, sv);
+        for (int l = 0; l < N; ++l)
+          if (crossed[l]) b.wk[l].inner[b.wk[l].n_inner++] = node(l, sv, 0);
+      }
+    } else if (st.opt.material) {
+      int i[N] = {};
+      replay(0, false, lb2, [&](int l) { return i[l] < b.wk[l].n_inner ? &b.wk[l].inner[i[l]++] : nullptr; });
+    }
+    for (int l = 0; l < N; ++l)
+      if (b.alive[l]) b.wk[l].surfaces_known = true;
+    const typename L::PointV origin = {splat(0), splat(0), splat(0)};
+    PivotJacobianT<V> J;
+    kill(track::detail::propagate(s.x, s.sc, s.C, s.P, origin, J));
+  }
+
+  /// FitTrackStep::forward over the lanes; find: the first pass (surfaces searched and stored; no
+  /// lane's are known then, and on later passes every live lane's are: to_perigee marks them).
   void forward(bool first, bool find) {
     using lanes::select;
     s.P = {splat(0), splat(0), splat(0)};
@@ -324,11 +466,18 @@ struct LaneFilter {
       in_cdc[l] = false, im[l] = 0;
       if (find) b.wk[l].n_mat = 0;
     }
-    // While the crossings are searched (first pass), has_material_before is true only behind a
-    // hit inside the last material cylinder: the per-lane calls are skipped where no lane's is.
-    bool searching = true;
-    for (int l = 0; l < N; ++l) searching = searching && !b.wk[l].surfaces_known;
-    const double r_last = track::material_cylinder(st.geo, track::n_material_cylinders - 1).radius;
+    const double r_last = material_cylinder(st.geo, n_material_cylinders - 1).radius;
+    // later passes: the next hit index (from `from` on) before which some lane has a stored
+    // crossing; a lane that skipped its crossings there (dead) never meets them again, as per lane
+    auto next_stored = [&](int from) {
+      int k_next = b.n_max;
+      for (int l = 0; l < N; ++l) {
+        const int kl = im[l] < b.wk[l].n_mat ? b.wk[l].mat[im[l]].before_hit : b.n_max;
+        if (kl >= from && kl < k_next) k_next = kl;
+      }
+      return k_next;
+    };
+    int k_mat = find ? b.n_max : next_stored(0);
     V lb2;
     lane_log_beta2<N>(s, mass, st.geo.b_field, lb2);
     PivotJacobianT<V> J;
@@ -336,14 +485,19 @@ struct LaneFilter {
     for (int k = 0; k < b.n_max; ++k) {
       const bool partial = !b.all_active[k];
       if (partial) save(before);
-      bool maybe = !searching;
-      for (int l = 0; l < N && !maybe; ++l) maybe = k > 0 && st.opt.material && r_prev[l] + 1e-3 < r_last;
-      for (int l = 0; l < N && maybe; ++l) {
-        if (!b.alive[l] || k >= b.n[l] || !st.has_material_before(b.wk[l], k, r_prev[l], im[l])) continue;
-        if (!lane_material_before<N>(st, b, s, l, k, im[l], r_prev[l], in_cdc[l], mass, lb2[l])) {
-          b.alive[l] = false;
-          revive_dead();
-        }
+      // FitTrackStep::material_before. First pass: the search from the previous hit out (none at
+      // k = 0, and none behind a CDC hit: no cylinder lies beyond the last one); later passes: the
+      // crossings stored then.
+      if (find && k > 0 && st.opt.material && lanes::any(r_prev + 1e-3 < r_last)) {
+        out_of_line<N>([&] { search_before(k, r_prev, in_cdc, lb2); });
+      } else if (!find && k == k_mat) {
+        out_of_line<N>([&] {
+          replay(k, true, lb2, [&](int l) {
+            const track::detail::Work& wk = b.wk[l];
+            return im[l] < wk.n_mat && wk.mat[im[l]].before_hit == k ? &wk.mat[im[l]++] : nullptr;
+          });
+        });
+        k_mat = next_stored(k + 1);
       }
       const bool cdc = k >= b.n_si;
       const typename L::HitV& h = b.hit[k];
@@ -393,12 +547,7 @@ struct LaneFilter {
       const track::detail::HitData& h = b.wk[l].hit[k < b.n[l] ? k : b.n[l] - 1];
       x0[l] = h.detector == 1 ? st.geo.pxd[h.layer].x_over_x0 : st.geo.svd[h.layer].x_over_x0;
     }
-    const V own = x0 * path_factor_sc(s.sc[0], s.sc[1], s.x[kTanLambda], s.P.x, s.P.y);
-    const M valid = own > 0;
-    const V ln = lanes::log(select(valid, own, splat(1)));
-    b.own[k].x_over_x0 = select(valid, own, splat(0));
-    b.own[k].log_term = select(valid, 1.0 + 0.038 * ln, splat(0));
-    b.own[k].loss = select(valid, loss_per_x0(Material::silicon) * own, splat(0));
+    b.own[k] = scatterer(Material::silicon, x0 * path_factor_sc(s.sc[0], s.sc[1], s.x[kTanLambda], s.P.x, s.P.y));
   }
 
   /// detail::log_near over the lanes; the log itself only where `need` (and outside the series).
@@ -416,8 +565,9 @@ struct LaneFilter {
     return out;
   }
 
-  /// FitTrackStep::backward over the lanes; ends with each live lane's perigee state.
-  void backward(double T) {
+  /// FitTrackStep::backward over the lanes; ends with each live lane's perigee state. find: the
+  /// first pass (to_perigee searches the inner material).
+  void backward(double T, bool find) {
     using lanes::select;
     for (int i = 0; i < 5; ++i)
       for (int j = 0; j < 5; ++j) s.C.a[i][j] = i == j ? s.C.a[i][i] * 1e4 : splat(0.0);
@@ -451,19 +601,16 @@ struct LaneFilter {
       if (st.opt.material) track::detail::add_material(s.x, s.C, b.own[k], mass, st.geo.b_field, lb2, false);
       if (partial) restore_inactive(before, b.active[k]);
       if (k != k_mat) continue;  // no lane has a crossing before hit k
-      for (int l = 0; l < N; ++l) {
-        if (!b.alive[l] || k >= b.n[l]) continue;
-        if (im[l] >= 0 && b.wk[l].mat[im[l]].before_hit == k &&
-            !lane_material_after<N>(st, b, s, l, k, im[l], mass, lb2[l])) {
-          b.alive[l] = false;
-          revive_dead();
-        }
-      }
+      // FitTrackStep::material_after: the crossings stored before hit k, inward
+      out_of_line<N>([&] {
+        replay(k, false, lb2, [&](int l) {
+          const track::detail::Work& wk = b.wk[l];
+          return im[l] >= 0 && wk.mat[im[l]].before_hit == k ? &wk.mat[im[l]--] : nullptr;
+        });
+      });
       k_mat = next_crossing(k);
     }
-    for (int l = 0; l < N; ++l)
-      if (b.alive[l] && !lane_to_perigee<N>(st, b, s, l, mass, lb2[l])) b.alive[l] = false;
-    revive_dead();
+    out_of_line<N>([&] { to_perigee(find, lb2); });
   }
 
   /// FitTrackStep::operator() after start() for the batch's lanes.
@@ -481,7 +628,7 @@ struct LaneFilter {
           for (int j = 0; j < 5; ++j) s.C.a[i][j][l] = C.a[i][j];
       }
       forward(it == 0, it == 0);
-      backward(st.temperature(it));
+      backward(st.temperature(it), it == 0);
     }
   }
 };
