@@ -554,12 +554,7 @@ struct LaneFilter {
   static V log_near(V v, V ref, V log_ref, M need) {
     const M near = v > 0.5 * ref && v < 2 * ref;
     V out = splat(0);
-    if (lanes::any(near)) {
-      const V z = (v - ref) / (v + ref), z2 = z * z;
-      V sum = splat(1.0 / 23);
-      for (int k = 21; k >= 1; k -= 2) sum = 1.0 / k + z2 * sum;
-      out = log_ref + 2 * z * sum;
-    }
+    if (lanes::any(near)) out = track::detail::log_near_series(v, ref, log_ref);
     for (int l = 0; l < N; ++l)
       if (!near[l] && need[l]) out[l] = log(v[l]);
     return out;
