@@ -412,7 +412,8 @@ struct LaneFilter {
 
   /// FitTrackStep::material_before's search (first pass) over the lanes at hit k: the cylinders
   /// between each live lane's previous hit radius and hit k's, in radial order.
-  void search_before(int k, const V& r_prev, bool in_cdc[N], const V& lb2) {
+  /// in_cdc: set for the lanes that cross the CDC wall.
+  void search_before(int k, const V& r_prev, M& in_cdc, const V& lb2) {
     const M live = lane_mask(b.alive) && b.active[k];
     for (int c = 0; c < n_material_cylinders; ++c) {
       const MaterialCylinderInfo mc = material_cylinder(st.geo, c);
@@ -420,11 +421,9 @@ struct LaneFilter {
       if (!lanes::any(cand)) continue;
       typename L::ScatV sv;
       const M crossed = cross_cylinder(mc, cand, false, true, lb2, sv);
-      for (int l = 0; l < N; ++l) {
-        if (!crossed[l]) continue;
-        b.wk[l].mat[b.wk[l].n_mat++] = node(l, sv, k);
-        if (mc.material == Material::carbon) in_cdc[l] = true;
-      }
+      for (int l = 0; l < N; ++l)
+        if (crossed[l]) b.wk[l].mat[b.wk[l].n_mat++] = node(l, sv, k);
+      if (mc.material == Material::carbon) in_cdc = in_cdc || crossed;
     }
   }
 
@@ -459,11 +458,11 @@ struct LaneFilter {
     using lanes::select;
     s.P = {splat(0), splat(0), splat(0)};
     V r_prev = splat(-1);  // radius of each lane's previous hit
-    bool in_cdc[N];
+    M in_cdc{};  // the lanes inside the CDC (wall crossed or a CDC hit taken): its gas counts
     int im[N];
     V gas_prev = splat(0), gas_log_prev = splat(0);
     for (int l = 0; l < N; ++l) {
-      in_cdc[l] = false, im[l] = 0;
+      im[l] = 0;
       if (find) b.wk[l].n_mat = 0;
     }
     const double r_last = material_cylinder(st.geo, n_material_cylinders - 1).radius;
@@ -509,9 +508,8 @@ struct LaneFilter {
           if (!cdc) {
             silicon_scatterer(k);
           } else {
-            const M in = lane_mask(in_cdc);
             const V own = lanes::fabs(J.s) * lanes::sqrt(1 + s.x[kTanLambda] * s.x[kTanLambda]) / st.geo.cdc_x0;
-            const M valid = in && own > 0;
+            const M valid = in_cdc && own > 0;
             const V ln_own = log_near(own, gas_prev, gas_log_prev, valid);
             b.own[k].x_over_x0 = select(valid, own, splat(0));
             b.own[k].log_term = select(valid, 1.0 + 0.038 * ln_own, splat(0));
@@ -532,8 +530,7 @@ struct LaneFilter {
       for (int p = 0; p < 15; ++p) b.fc[k][p] = s.C.a[row[p]][col[p]];
       kill(update(k, first ? track::FilterPass::first_forward : track::FilterPass::forward, 0) || !b.active[k]);
       r_prev = b.hit[k].radius;
-      if (cdc)
-        for (int l = 0; l < N; ++l) in_cdc[l] = true;
+      if (cdc) in_cdc = ~M{};
       if (partial) restore_inactive(before, b.active[k]);
     }
   }
