@@ -260,20 +260,22 @@ struct LaneFilter {
         b.w[k][0] = select(unclear, splat(0.5), select(pos, splat(1), splat(0)));
         b.w[k][1] = select(unclear, splat(0.5), select(pos, splat(0), splat(1)));
       }
+      V t[2] = {b.w[k][0], b.w[k][1]}, sum = splat(1);  // FitTrackStep::measure's terms and sum
       if (reweight) {
         V c[2];
         track::detail::drift_chi2(b.fm[k][0], b.fv[k][0], m, P[0][0], h.drift, s2, c);
         const M clear = track::detail::weights_clear(c, 2, st.opt.chi2_cut_1d, T);
         smoothed_where_unclear(c, clear);
-        track::detail::daf_weights(c, 2, st.opt.chi2_cut_1d, T, b.w[k]);
+        track::detail::daf_terms(c, 2, st.opt.chi2_cut_1d, T, t, sum);
+        const V inv = 1.0 / sum;
+        b.w[k][0] = t[0] * inv, b.w[k][1] = t[1] * inv;
       }
       const V ws = b.w[k][0] + b.w[k][1];
       skip = ws < 1e-9 && !unclear;
-      const V meas = (b.w[k][0] - b.w[k][1]) * h.drift / ws;
-      const V r[1] = {select(unclear, -m, meas - m)};
-      const V Vm[1][1] = {{select(unclear, s2 + h.drift * h.drift, s2 / ws)}};
+      const V num = select(unclear, splat(0), (t[0] - t[1]) * h.drift), wt = select(unclear, splat(1), t[0] + t[1]);
+      const V var = select(unclear, s2 + h.drift * h.drift, s2 * sum);
       keep_old();
-      chi2_add = kalman_update<1>(s.x, s.C, r, CHt, P, Vm);
+      chi2_add = track::kalman_update_weighted(s.x, s.C, m, num, wt, var, CHt, P);
     } else {  // silicon
       V m[2], H[2][5], CHt[2][5], P[2][2];
       silicon_prediction_jacobian(s.x, s.sc[0], s.sc[1], h.pos, m, H);

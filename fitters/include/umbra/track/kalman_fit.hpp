@@ -251,14 +251,15 @@ UMBRA_HD inline void initial_cov(const double x[5], Mat5& C) {
   C.a[kTanLambda][kTanLambda] = 0.09;
 }
 
-/// DAF weight of candidates with chi2 c[0..n) against one cut-off term, at temperature T.
+/// DAF weights of candidates with chi2 c[0..n) against one cut-off term, at temperature T, as
+/// terms (term_out) and their sum with the cut-off's: weight i = term i / sum.
 /// Terms are taken relative to the smallest chi2 (its term is 1, no exp); a term below e^-37 is 0:
 /// e^-37 < 2^-53, half an ulp of that 1, so the sum is the same 1 and the weights differ from the
 /// exact ones by < 1e-16. That skips the exp for the wrong side of most drift distances at low
 /// temperature, and for the cut-off term unless the best chi2 is within 37 (2 T) of the cut-off
 /// (at T = 0.1: best > cut - 7.4, ~6% of the drift distances, where e^-50 took 36%).
 template <class V>
-UMBRA_HD inline void daf_weights(const V* c, int n, double cut, double T, V* out) {
+UMBRA_HD inline void daf_terms(const V* c, int n, double cut, double T, V* term_out, V& sum) {
   const double k = 0.5 / T;
   V m = lanes::splat<V>(cut);
   for (int i = 0; i < n; ++i) m = lanes::select(c[i] < m, c[i], m);
@@ -269,8 +270,14 @@ UMBRA_HD inline void daf_weights(const V* c, int n, double cut, double T, V* out
     if (!lanes::any(need)) return r;
     return lanes::select(need, lanes::exp(-lanes::select(need, a, lanes::splat<V>(0.0))), r);
   };
-  V sum = term(lanes::splat<V>(cut));
-  for (int i = 0; i < n; ++i) sum += (out[i] = term(c[i]));
+  sum = term(lanes::splat<V>(cut));
+  for (int i = 0; i < n; ++i) sum += (term_out[i] = term(c[i]));
+}
+/// The weights themselves: the terms over their sum.
+template <class V>
+UMBRA_HD inline void daf_weights(const V* c, int n, double cut, double T, V* out) {
+  V sum;
+  daf_terms(c, n, cut, T, out, sum);
   const V inv = 1.0 / sum;
   for (int i = 0; i < n; ++i) out[i] *= inv;
 }
@@ -502,25 +509,28 @@ struct FitTrackStep {
         // wire with the drift distance as its error (unbiased) and the DAF pass picks its side.
         if (opt.n_temperatures > 0 && 4 * fabs(m) * h.drift < detail::side_chi2_gap * (P[0][0] + s2)) {
           wk.w[k][0] = wk.w[k][1] = 0.5;
-          const double r[1] = {-m}, V[1][1] = {{s2 + h.drift * h.drift}};
-          const double c = kalman_update<1>(x, C, r, CHt, P, V);
+          const double c = kalman_update_weighted(x, C, m, 0.0, 1.0, s2 + h.drift * h.drift, CHt, P);
           if (c < 0) return false;
           chi2 += c;
           return true;
         }
         wk.w[k][0] = m >= 0 ? 1 : 0, wk.w[k][1] = m >= 0 ? 0 : 1;
       }
+      // the update takes the weights as terms t over their sum (the stored weights: sum 1), so
+      // that the division by the sum stays off its chain
+      double t[2] = {wk.w[k][0], wk.w[k][1]}, sum = 1;
       if (reweight) {
         double c[2];
         detail::drift_chi2(wk.fm[k][0], wk.fv[k][0], m, P[0][0], h.drift, s2, c);
         if (!detail::weights_clear(c, 2, opt.chi2_cut_1d, T)) smoothed_chi2(wk, k, x, C, c);
-        detail::daf_weights(c, 2, opt.chi2_cut_1d, T, wk.w[k]);
+        detail::daf_terms(c, 2, opt.chi2_cut_1d, T, t, sum);
+        const double inv = 1.0 / sum;
+        wk.w[k][0] = t[0] * inv, wk.w[k][1] = t[1] * inv;
       }
       const double ws = wk.w[k][0] + wk.w[k][1];
       if (ws < 1e-9) return true;
-      const double meas = (wk.w[k][0] - wk.w[k][1]) * h.drift / ws;
-      const double r[1] = {meas - m}, V[1][1] = {{s2 / ws}};
-      const double c = kalman_update<1>(x, C, r, CHt, P, V);
+      // the drift distance as the weighted mean of its two sides, variance s2 / ws
+      const double c = kalman_update_weighted(x, C, m, (t[0] - t[1]) * h.drift, t[0] + t[1], s2 * sum, CHt, P);
       if (c < 0) return false;
       chi2 += c;
       return true;

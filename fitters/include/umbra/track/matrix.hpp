@@ -265,4 +265,28 @@ UMBRA_HD inline V kalman_update(V x[5], Mat5T<V>& C, const V r[M], const V CHt[M
   return lanes::select(ok, chi2, lanes::splat<V>(-1));
 }
 
+/// kalman_update<1> for a measurement given as a weighted mean: value num / ws with variance
+/// s2 / ws (the DAF's drift distance: num = (w+ - w-) drift, ws = w+ + w-; the weights may carry any
+/// common positive scale, which s2 must then carry too). Over the common denominator
+/// q = P ws + s2 (S = q / ws): x += CHt (num - m ws) / q, C -= CHt CHt^T ws / q, chi2 increment
+/// (num - m ws)^2 / (q ws) - one division between the weights and the new state, where forming
+/// num / ws and s2 / ws first and then 1 / S took two in a row. m: the predicted value.
+/// Returns -1 where q is not positive (those lanes' x and C are then garbage).
+template <class V>
+UMBRA_HD inline V kalman_update_weighted(V x[5], Mat5T<V>& C, V m, V num, V ws, V s2, const V CHt[1][5],
+                                         const V P[1][1]) {
+  const V q = P[0][0] * ws + s2;
+  const auto ok = q > 0;
+  if (!lanes::any(ok)) return lanes::splat<V>(-1);
+  const V g = 1.0 / q, rn = num - m * ws, e = rn * g, kg = ws * g;
+  for (int i = 0; i < 5; ++i) x[i] += CHt[0][i] * e;
+  for (int i = 0; i < 5; ++i) {
+    const V k = CHt[0][i] * kg;
+    for (int j = i; j < 5; ++j) C.a[i][j] -= k * CHt[0][j];
+  }
+  for (int i = 1; i < 5; ++i)
+    for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
+  return lanes::select(ok, rn * e / ws, lanes::splat<V>(-1));
+}
+
 }  // namespace umbra::track
