@@ -591,10 +591,8 @@ struct LaneFilter {
       const bool partial = !b.all_active[k];
       if (partial) save(before);
       kill(track::detail::propagate(s.x, s.sc, s.C, s.P, b.pivot[k], J) || !b.active[k]);
-      track::detail::MaterialEffect<V> own{};  // at the prediction, as FitTrackStep::backward
-      if (st.opt.material) own = track::detail::material_effect(s.x, b.own[k], mass, st.geo.b_field, lb2, false);
       kill(update(k, track::FilterPass::backward, T) || !b.active[k]);
-      if (st.opt.material) track::detail::apply_material(s.x, s.C, own);
+      if (st.opt.material) track::detail::add_material(s.x, s.C, b.own[k], mass, st.geo.b_field, lb2, false);
       if (partial) restore_inactive(before, b.active[k]);
       if (k != k_mat) continue;  // no lane has a crossing before hit k
       // FitTrackStep::material_after: the crossings stored before hit k, inward

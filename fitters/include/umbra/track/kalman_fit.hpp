@@ -205,23 +205,12 @@ UMBRA_HD inline double log_beta2(const double x[5], double mass, double b) {
 /// Thin scatterer at the pivot: Highland noise on phi0, tanLambda and omega (omega = qcB/(p cos
 /// lambda) moves with lambda), and the mean energy loss (forward) or gain (inward) on omega.
 /// Same model as material.hpp's highland and mean_energy_loss, written without sqrt/log of its own.
-/// In two parts: material_effect evaluates it at a state x (the covariance increments and omega's
-/// scale), apply_material adds it to a state; add_material does both at x. Over a lane type V
-/// with a scatterer S of V (lanes without material, x/X0 <= 0, are left alone).
-template <class V>
-struct MaterialEffect {
-  using Mask = decltype(!(V{} <= V{}));
-  V d_phi, d_tl, d_ww, d_wl;  // increments of C (phi0 phi0), (tanL tanL), (omega omega), (omega tanL)
-  V f;                        // omega's scale from the energy loss
-  Mask on, go;                // material here; energy loss applied (not stopped)
-};
+/// Over a lane type V with a scatterer S of V (lanes without material, x/X0 <= 0, are left alone).
 template <class V, class S>
-UMBRA_HD inline MaterialEffect<V> material_effect(const V x[5], const S& sc, double mass, double b, V ln_beta2,
-                                                  bool outward) {
+UMBRA_HD inline void add_material(V x[5], Mat5T<V>& C, const S& sc, double mass, double b, V ln_beta2, bool outward) {
   using lanes::select;
-  MaterialEffect<V> m{};
-  m.on = !(sc.x_over_x0 <= 0);
-  if (!lanes::any(m.on)) return m;
+  const auto on = !(sc.x_over_x0 <= 0);
+  if (!lanes::any(on)) return;
   const V t = x[kTanLambda], w = x[kOmega];
   // p^2 = (c B)^2 (1 + tan^2) / omega^2 (pt_of) and its inverse side by side, so that 1 / beta^2 and
   // Highland's 1 / (beta p)^2 are products: two divisions in parallel instead of four in a chain
@@ -230,37 +219,25 @@ UMBRA_HD inline MaterialEffect<V> material_effect(const V x[5], const S& sc, dou
   const V p2 = ca / w2, ip2 = w2 / ca, e2 = p2 + mass * mass, ib2 = e2 * ip2;  // ib2 = 1 / beta^2
   const V hl = sc.log_term - 0.038 * ln_beta2;
   const V th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl * (ib2 * ip2);  // highland() squared
-  m.d_phi = th2 * a, m.d_tl = th2 * a * a, m.d_ww = th2 * w * w * t * t, m.d_wl = th2 * w * t * a;
+  V(&c)[5][5] = C.a;
+  c[kPhi0][kPhi0] = select(on, c[kPhi0][kPhi0] + th2 * a, c[kPhi0][kPhi0]);
+  c[kTanLambda][kTanLambda] = select(on, c[kTanLambda][kTanLambda] + th2 * a * a, c[kTanLambda][kTanLambda]);
+  c[kOmega][kOmega] = select(on, c[kOmega][kOmega] + th2 * w * w * t * t, c[kOmega][kOmega]);
+  c[kOmega][kTanLambda] = select(on, c[kOmega][kTanLambda] + th2 * w * t * a, c[kOmega][kTanLambda]);
+  c[kTanLambda][kOmega] = c[kOmega][kTanLambda];
   const V de = sc.loss * select(ib2 < 20, ib2, lanes::splat<V>(20));  // mean_energy_loss(): beta^2 >= 0.05
   const V e = lanes::sqrt(e2), e1 = outward ? e - de : e + de;
-  m.go = m.on && !(e1 <= mass * 1.0001);  // would stop: leave omega (the filter reports the misfit)
-  if (lanes::any(m.go)) m.f = lanes::sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
-  return m;
-}
-template <class V>
-UMBRA_HD inline void apply_material(V x[5], Mat5T<V>& C, const MaterialEffect<V>& m) {
-  using lanes::select;
-  if (!lanes::any(m.on)) return;
-  V(&c)[5][5] = C.a;
-  c[kPhi0][kPhi0] = select(m.on, c[kPhi0][kPhi0] + m.d_phi, c[kPhi0][kPhi0]);
-  c[kTanLambda][kTanLambda] = select(m.on, c[kTanLambda][kTanLambda] + m.d_tl, c[kTanLambda][kTanLambda]);
-  c[kOmega][kOmega] = select(m.on, c[kOmega][kOmega] + m.d_ww, c[kOmega][kOmega]);
-  c[kOmega][kTanLambda] = select(m.on, c[kOmega][kTanLambda] + m.d_wl, c[kOmega][kTanLambda]);
-  c[kTanLambda][kOmega] = c[kOmega][kTanLambda];
-  if (!lanes::any(m.go)) return;
-  const V f = m.f;
-  if (lanes::all(m.go)) {  // the usual case: no blend per element
+  const auto go = on && !(e1 <= mass * 1.0001);  // would stop: leave omega (the filter reports the misfit)
+  if (!lanes::any(go)) return;
+  const V f = lanes::sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
+  if (lanes::all(go)) {  // the usual case: no blend per element
     x[kOmega] = x[kOmega] * f;
     for (int i = 0; i < 5; ++i) c[kOmega][i] = c[kOmega][i] * f, c[i][kOmega] = c[i][kOmega] * f;
     return;
   }
-  x[kOmega] = select(m.go, x[kOmega] * f, x[kOmega]);
+  x[kOmega] = select(go, x[kOmega] * f, x[kOmega]);
   for (int i = 0; i < 5; ++i)
-    c[kOmega][i] = select(m.go, c[kOmega][i] * f, c[kOmega][i]), c[i][kOmega] = select(m.go, c[i][kOmega] * f, c[i][kOmega]);
-}
-template <class V, class S>
-UMBRA_HD inline void add_material(V x[5], Mat5T<V>& C, const S& sc, double mass, double b, V ln_beta2, bool outward) {
-  apply_material(x, C, material_effect(x, sc, mass, b, ln_beta2, outward));
+    c[kOmega][i] = select(go, c[kOmega][i] * f, c[kOmega][i]), c[i][kOmega] = select(go, c[i][kOmega] * f, c[i][kOmega]);
 }
 
 UMBRA_HD inline void initial_cov(const double x[5], Mat5& C) {
@@ -691,13 +668,8 @@ struct FitTrackStep {
     const double lb2 = detail::log_beta2(x, mass, geo.b_field);
     for (int k = wk.n_hits - 1; k >= 0; --k) {
       if (!detail::propagate(x, sc, C, P, wk.pivot[k], J)) return false;
-      // the hit's own material, added after its update, is evaluated at the prediction before it:
-      // the divisions and square roots then run beside the update instead of after it (the
-      // update moves p by < 1e-3 relative; the forward pass evaluates it at its prediction too)
-      detail::MaterialEffect<double> own{};
-      if (opt.material) own = detail::material_effect(x, wk.own[k], mass, geo.b_field, lb2, false);
       if (!update(wk, k, x, sc, C, FilterPass::backward, T, chi2)) return false;
-      if (opt.material) detail::apply_material(x, C, own);
+      if (opt.material) detail::add_material(x, C, wk.own[k], mass, geo.b_field, lb2, false);
       if (!material_after(wk, k, x, sc, C, P, im, mass, lb2)) return false;
     }
     return to_perigee(wk, x, sc, C, P, mass, lb2);
