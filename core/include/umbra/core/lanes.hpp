@@ -76,21 +76,21 @@ inline constexpr int width<Vec<4>> = 4;
 // (one 256-bit instruction would need AVX in the generic build; GCC merges them where it may).
 inline Vec<2> sqrt(Vec<2> a) { return (Vec<2>)_mm_sqrt_pd((__m128d)a); }
 inline Vec<4> sqrt(Vec<4> a) {
-  const Vec<2> lo = sqrt(Vec<2>{a[0], a[1]}), hi = sqrt(Vec<2>{a[2], a[3]});
-  return Vec<4>{lo[0], lo[1], hi[0], hi[1]};
+  const Vec<2> lo = sqrt(__builtin_shufflevector(a, a, 0, 1)), hi = sqrt(__builtin_shufflevector(a, a, 2, 3));
+  return __builtin_shufflevector(lo, hi, 0, 1, 2, 3);  // halves by shuffles: one insert, not four moves
 }
-/// The lanes' sign bits as an int (bit l: lane l), movmskpd per 128 bits: any() and all() then
-/// cost a compare, where extracting and OR-ing the lanes took ~10 instructions (lanes are 0 or -1).
+/// any() and all() by movmskpd (the lanes' sign bits; lanes are 0 or -1), where extracting and
+/// OR-ing the lanes took ~10 instructions; four lanes OR (AND) their two halves first, so that one
+/// movmskpd and a compare remain.
 inline int sign_bits(Mask<2> m) { return _mm_movemask_pd((__m128d)m); }
-inline int sign_bits(Mask<4> m) {
-  return sign_bits(Mask<2>{m[0], m[1]}) | sign_bits(Mask<2>{m[2], m[3]}) << 2;
-}
+inline bool any(Mask<2> m) { return sign_bits(m) != 0; }
+inline bool all(Mask<2> m) { return sign_bits(m) == 3; }
+inline bool any(Mask<4> m) { return any(__builtin_shufflevector(m, m, 0, 1) | __builtin_shufflevector(m, m, 2, 3)); }
+inline bool all(Mask<4> m) { return all(__builtin_shufflevector(m, m, 0, 1) & __builtin_shufflevector(m, m, 2, 3)); }
 // Vec<N> is a non-deduced context: the overloads are spelled out per width.
 #define UMBRA_LANES_OVERLOADS(N)                                                           \
   inline Vec<N> fabs(Vec<N> a) { return (Vec<N>)((Mask<N>)a & (Mask<N>{} + 0x7fffffffffffffffL)); } \
   inline Vec<N> select(Mask<N> m, Vec<N> a, Vec<N> b) { return m ? a : b; }               \
-  inline bool any(Mask<N> m) { return sign_bits(m) != 0; }                                \
-  inline bool all(Mask<N> m) { return sign_bits(m) == (1 << N) - 1; }                     \
   inline double& at(Vec<N>& v, int l) { return reinterpret_cast<double*>(&v)[l]; }        \
   inline double at(const Vec<N>& v, int l) { return v[l]; }                                \
   inline bool on(Mask<N> m, int l) { return m[l] != 0; }
