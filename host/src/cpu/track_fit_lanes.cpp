@@ -53,7 +53,6 @@ struct Lanes {
   };
   struct WireV {  // measurement.hpp's Wire over lanes
     V x, y, dx, dy, dz;
-    PointV at(V z) const { return {x + dx * z / dz, y + dy * z / dz, z}; }
   };
   struct ScatV {  // material.hpp's Scatterer over lanes
     V x_over_x0, log_term, loss;
