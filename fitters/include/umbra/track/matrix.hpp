@@ -218,6 +218,20 @@ UMBRA_HD inline void project_smoothed(const double A[15], const double L[5][5], 
   if constexpr (M == 2) P[1][0] = P[0][1];
 }
 
+/// C <- C - K^T CHt for the transposed gain K (M rows): the covariance after a Kalman update, its
+/// upper triangle computed and mirrored (C stays symmetric).
+template <int M, class V>
+UMBRA_HD inline void subtract_gain(Mat5T<V>& C, const V K[M][5], const V CHt[M][5]) {
+  for (int i = 0; i < 5; ++i)
+    for (int j = i; j < 5; ++j) {
+      V s = K[0][i] * CHt[0][j];
+      for (int k = 1; k < M; ++k) s += K[k][i] * CHt[k][j];
+      C.a[i][j] -= s;
+    }
+  for (int i = 1; i < 5; ++i)
+    for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
+}
+
 /// Kalman update with an m-dimensional measurement (m = 1 or 2) from project()'s CHt and P:
 /// residual r = meas - h(x), V the measurement covariance. Returns the chi2 increment, -1 on
 /// failure. C stays symmetric: only its upper triangle is computed, then mirrored.
@@ -251,14 +265,7 @@ UMBRA_HD inline V kalman_update(V x[5], Mat5T<V>& C, const V r[M], const V CHt[M
     }
   for (int i = 0; i < 5; ++i)
     for (int j = 0; j < M; ++j) x[i] += K[j][i] * r[j];
-  for (int i = 0; i < 5; ++i)
-    for (int j = i; j < 5; ++j) {
-      V s = K[0][i] * CHt[0][j];
-      for (int k = 1; k < M; ++k) s += K[k][i] * CHt[k][j];
-      C.a[i][j] -= s;
-    }
-  for (int i = 1; i < 5; ++i)
-    for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
+  subtract_gain<M>(C, K, CHt);
   V chi2 = r[0] * Si[0][0] * r[0];
   for (int i = 0; i < M; ++i)
     for (int j = i == 0 ? 1 : 0; j < M; ++j) chi2 += r[i] * Si[i][j] * r[j];
@@ -280,12 +287,9 @@ UMBRA_HD inline V kalman_update_weighted(V x[5], Mat5T<V>& C, V m, V num, V ws, 
   if (!lanes::any(ok)) return lanes::splat<V>(-1);
   const V g = 1.0 / q, rn = num - m * ws, e = rn * g, kg = ws * g;
   for (int i = 0; i < 5; ++i) x[i] += CHt[0][i] * e;
-  for (int i = 0; i < 5; ++i) {
-    const V k = CHt[0][i] * kg;
-    for (int j = i; j < 5; ++j) C.a[i][j] -= k * CHt[0][j];
-  }
-  for (int i = 1; i < 5; ++i)
-    for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
+  V K[1][5];  // gain CHt / S, transposed
+  for (int i = 0; i < 5; ++i) K[0][i] = CHt[0][i] * kg;
+  subtract_gain<1>(C, K, CHt);
   return lanes::select(ok, rn * e / ws, lanes::splat<V>(-1));
 }
 
