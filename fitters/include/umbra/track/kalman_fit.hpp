@@ -12,7 +12,8 @@
 //     weights of both left/right candidates of the drift distance (or of the silicon point) at the
 //     pass's temperature with a p = 1e-3 cut-off that down-weights outliers, and adds the hit with
 //     these weights at once. The weights need only the measurement-space projection of the
-//     smoothed state, so the two predictions are combined there (daf_drift, daf_point);
+//     smoothed state, so the two predictions are combined there (drift_chi2, point_chi2); the CDC
+//     update takes the drift distance as the weighted mean of its sides (kalman_update_weighted);
 //  3. propagation between measurements = analytic change of the helix pivot with its Jacobian
 //     written out (change_pivot_jacobian, checked against Dual<5> in test_helix); material as thin
 //     scatterers at the crossings of beam pipe, PXD, SVD, CDC wall and lumped CDC gas per layer:
