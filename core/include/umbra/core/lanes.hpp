@@ -72,13 +72,12 @@ template <>
 inline constexpr int width<Vec<4>> = 4;
 
 // sqrt lane by lane through the scalar builtin would carry libm's errno check; the vector
-// instruction is the same correctly rounded square root. SSE2 for two lanes, two of them for four
-// (one 256-bit instruction would need AVX in the generic build; GCC merges them where it may).
+// instruction is the same correctly rounded square root. SSE2 for two lanes; one AVX instruction
+// for four: four lanes run in the CPU kernels' target("avx2") functions (on CPUs that have it),
+// which inline this. Two SSE2 halves instead, shuffled apart and back, made the track fit ~4%
+// slower (the shuffles sit on its dependency chains).
 inline Vec<2> sqrt(Vec<2> a) { return (Vec<2>)_mm_sqrt_pd((__m128d)a); }
-inline Vec<4> sqrt(Vec<4> a) {
-  const Vec<2> lo = sqrt(__builtin_shufflevector(a, a, 0, 1)), hi = sqrt(__builtin_shufflevector(a, a, 2, 3));
-  return __builtin_shufflevector(lo, hi, 0, 1, 2, 3);  // halves by shuffles: one insert, not four moves
-}
+__attribute__((target("avx"))) inline Vec<4> sqrt(Vec<4> a) { return __builtin_ia32_sqrtpd256(a); }
 /// any() and all() by movmskpd (the lanes' sign bits; lanes are 0 or -1), where extracting and
 /// OR-ing the lanes took ~10 instructions; four lanes OR (AND) their two halves first, so that one
 /// movmskpd and a compare remain.
