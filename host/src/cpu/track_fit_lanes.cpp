@@ -95,8 +95,7 @@ template <int N>
 void get_state(const typename Lanes<N>::State& s, int l, double x[5], double sc[2], Mat5& C, Point3& P) {
   for (int i = 0; i < 5; ++i) x[i] = s.x[i][l];
   sc[0] = s.sc[0][l], sc[1] = s.sc[1][l];
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 5; ++j) C.a[i][j] = s.C.a[i][j][l];
+  for (int i = 0; i < 15; ++i) C.p[i] = s.C.p[i][l];
   P = {s.P.x[l], s.P.y[l], s.P.z[l]};
 }
 template <int N>
@@ -104,8 +103,7 @@ void put_state(typename Lanes<N>::State& s, int l, const double x[5], const doub
                const Point3& P) {
   for (int i = 0; i < 5; ++i) s.x[i][l] = x[i];
   s.sc[0][l] = sc[0], s.sc[1][l] = sc[1];
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 5; ++j) s.C.a[i][j][l] = C.a[i][j];
+  for (int i = 0; i < 15; ++i) s.C.p[i][l] = C.p[i];
   s.P.x[l] = P.x, s.P.y[l] = P.y, s.P.z[l] = P.z;
 }
 /// Lane `to` becomes a copy of lane `from` (a lane whose track failed keeps computing on valid
@@ -302,8 +300,7 @@ struct LaneFilter {
     ok = skip || !(chi2_add < 0);
     if (lanes::any(skip)) {  // no update where the weights vanish
       for (int i = 0; i < 5; ++i) s.x[i] = select(skip, x_old[i], s.x[i]);
-      for (int i = 0; i < 5; ++i)
-        for (int j = 0; j < 5; ++j) s.C.a[i][j] = select(skip, C_old.a[i][j], s.C.a[i][j]);
+      for (int i = 0; i < 15; ++i) s.C.p[i] = select(skip, C_old.p[i], s.C.p[i]);
     }
     if (pass == track::FilterPass::backward) s.chi2 = select(skip, s.chi2, s.chi2 + chi2_add);
     rotate_angle(s.sc[0], s.sc[1], s.x[kPhi0], s.x[kPhi0] - phi);
@@ -315,8 +312,7 @@ struct LaneFilter {
     using lanes::select;
     for (int i = 0; i < 5; ++i) s.x[i] = select(active, s.x[i], from.x[i]);
     for (int i = 0; i < 2; ++i) s.sc[i] = select(active, s.sc[i], from.sc[i]);
-    for (int i = 0; i < 5; ++i)
-      for (int j = 0; j < 5; ++j) s.C.a[i][j] = select(active, s.C.a[i][j], from.C.a[i][j]);
+    for (int i = 0; i < 15; ++i) s.C.p[i] = select(active, s.C.p[i], from.C.p[i]);
     s.P.x = select(active, s.P.x, from.P.x), s.P.y = select(active, s.P.y, from.P.y);
     s.P.z = select(active, s.P.z, from.P.z);
     s.chi2 = select(active, s.chi2, from.chi2);
@@ -525,10 +521,7 @@ struct LaneFilter {
       if (find) b.pivot[k] = s.P;
       for (int i = 0; i < 5; ++i) b.fx[k][i] = s.x[i];
       b.fsc[k][0] = s.sc[0], b.fsc[k][1] = s.sc[1];
-      // matrix.hpp's pack() order, as a fixed table: the nested loop compiled to a string copy per row
-      constexpr int row[15] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4};
-      constexpr int col[15] = {0, 1, 2, 3, 4, 1, 2, 3, 4, 2, 3, 4, 3, 4, 4};
-      for (int p = 0; p < 15; ++p) b.fc[k][p] = s.C.a[row[p]][col[p]];
+      for (int p = 0; p < 15; ++p) b.fc[k][p] = s.C.p[p];
       kill(update(k, first ? track::FilterPass::first_forward : track::FilterPass::forward, 0) || !b.active[k]);
       r_prev = b.hit[k].radius;
       if (cdc) in_cdc = ~M{};
@@ -563,7 +556,7 @@ struct LaneFilter {
   void backward(double T, bool find) {
     using lanes::select;
     for (int i = 0; i < 5; ++i)
-      for (int j = 0; j < 5; ++j) s.C.a[i][j] = i == j ? s.C.a[i][i] * 1e4 : splat(0.0);
+      for (int j = i; j < 5; ++j) s.C(i, j) = i == j ? s.C(i, i) * 1e4 : splat(0.0);
     for (int l = 0; l < N; ++l) {
       const int k = b.n[l] - 1;
       s.P.x[l] = b.pivot[k].x[l], s.P.y[l] = b.pivot[k].y[l], s.P.z[l] = b.pivot[k].z[l];
@@ -617,8 +610,7 @@ struct LaneFilter {
         Mat5 C;
         for (int i = 0; i < 5; ++i) x[i] = s.x[i][l];
         track::detail::initial_cov(x, C);
-        for (int i = 0; i < 5; ++i)
-          for (int j = 0; j < 5; ++j) s.C.a[i][j][l] = C.a[i][j];
+        for (int i = 0; i < 15; ++i) s.C.p[i][l] = C.p[i];
       }
       forward(it == 0, it == 0);
       backward(st.temperature(it), it == 0);

@@ -16,6 +16,7 @@
 #include "umbra/core/small_angle.hpp"
 #include "umbra/core/units.hpp"
 #include "umbra/track/dual.hpp"
+#include "umbra/track/matrix.hpp"
 
 namespace umbra::track {
 
@@ -183,21 +184,21 @@ UMBRA_HD inline void change_pivot_jacobian(const double p[5], const Point3& from
   change_pivot_jacobian(p, sin(p[kPhi0]), cos(p[kPhi0]), from, to, out, J);
 }
 
-/// C <- J C J^T for the Jacobian of change_pivot_jacobian (full symmetric 5x5 in C[5][5]).
+/// C <- J C J^T for the Jacobian of change_pivot_jacobian.
 /// J's rows omega and tanLambda are unit rows, so only rows d0, phi0, z0 of M = J C are formed and
 /// only the upper triangle of M J^T is summed.
 template <class V>
-UMBRA_HD inline void pivot_similarity(const PivotJacobianT<V>& J, V C[5][5]) {
+UMBRA_HD inline void pivot_similarity(const PivotJacobianT<V>& J, Mat5T<V>& C) {
   const V t = J.tan_lambda, sj = J.s;
   const V a00 = J.a[0][0], a01 = J.a[0][1], a02 = J.a[0][2];
   const V a10 = J.a[1][0], a11 = J.a[1][1], a12 = J.a[1][2];
   const V z0 = t * J.a[2][0], z1 = t * J.a[2][1], z2 = t * J.a[2][2];
   V M0[5], M1[5], M3[5];
   for (int j = 0; j < 5; ++j) {
-    const V c0 = C[0][j], c1 = C[1][j], c2 = C[2][j];
+    const V c0 = C(0, j), c1 = C(1, j), c2 = C(2, j);
     M0[j] = a00 * c0 + a01 * c1 + a02 * c2;
     M1[j] = a10 * c0 + a11 * c1 + a12 * c2;
-    M3[j] = z0 * c0 + z1 * c1 + z2 * c2 + C[3][j] + sj * C[4][j];
+    M3[j] = z0 * c0 + z1 * c1 + z2 * c2 + C(3, j) + sj * C(4, j);
   }
   const V c00 = a00 * M0[0] + a01 * M0[1] + a02 * M0[2];
   const V c01 = a10 * M0[0] + a11 * M0[1] + a12 * M0[2];
@@ -205,10 +206,10 @@ UMBRA_HD inline void pivot_similarity(const PivotJacobianT<V>& J, V C[5][5]) {
   const V c03 = z0 * M0[0] + z1 * M0[1] + z2 * M0[2] + M0[3] + sj * M0[4];
   const V c13 = z0 * M1[0] + z1 * M1[1] + z2 * M1[2] + M1[3] + sj * M1[4];
   const V c33 = z0 * M3[0] + z1 * M3[1] + z2 * M3[2] + M3[3] + sj * M3[4];
-  C[0][0] = c00, C[0][1] = C[1][0] = c01, C[1][1] = c11;
-  C[0][2] = C[2][0] = M0[2], C[1][2] = C[2][1] = M1[2], C[2][3] = C[3][2] = M3[2];
-  C[0][4] = C[4][0] = M0[4], C[1][4] = C[4][1] = M1[4], C[3][4] = C[4][3] = M3[4];
-  C[0][3] = C[3][0] = c03, C[1][3] = C[3][1] = c13, C[3][3] = c33;
+  C(0, 0) = c00, C(0, 1) = c01, C(1, 1) = c11;
+  C(0, 2) = M0[2], C(1, 2) = M1[2], C(2, 3) = M3[2];
+  C(0, 4) = M0[4], C(1, 4) = M1[4], C(3, 4) = M3[4];
+  C(0, 3) = c03, C(1, 3) = c13, C(3, 3) = c33;
 }
 
 namespace detail {

@@ -105,7 +105,7 @@ UMBRA_HD inline auto propagate(V x[5], V sc[2], Mat5T<V>& C, P& from, const P& t
   V out[5];
   change_pivot_jacobian(x, sc[0], sc[1], from, to, out, J);
   sc[0] = J.sin_phi, sc[1] = J.cos_phi;
-  pivot_similarity(J, C.a);
+  pivot_similarity(J, C);
   from = to;
   if constexpr (lanes::is_scalar<V>) {
     for (int i = 0; i < 5; ++i) {
@@ -220,36 +220,36 @@ UMBRA_HD inline void add_material(V x[5], Mat5T<V>& C, const S& sc, double mass,
   const V p2 = ca / w2, ip2 = w2 / ca, e2 = p2 + mass * mass, ib2 = e2 * ip2;  // ib2 = 1 / beta^2
   const V hl = sc.log_term - 0.038 * ln_beta2;
   const V th2 = (0.0136 * 0.0136) * sc.x_over_x0 * hl * hl * (ib2 * ip2);  // highland() squared
-  V(&c)[5][5] = C.a;
-  c[kPhi0][kPhi0] = select(on, c[kPhi0][kPhi0] + th2 * a, c[kPhi0][kPhi0]);
-  c[kTanLambda][kTanLambda] = select(on, c[kTanLambda][kTanLambda] + th2 * a * a, c[kTanLambda][kTanLambda]);
-  c[kOmega][kOmega] = select(on, c[kOmega][kOmega] + th2 * w * w * t * t, c[kOmega][kOmega]);
-  c[kOmega][kTanLambda] = select(on, c[kOmega][kTanLambda] + th2 * w * t * a, c[kOmega][kTanLambda]);
-  c[kTanLambda][kOmega] = c[kOmega][kTanLambda];
+  C(kPhi0, kPhi0) = select(on, C(kPhi0, kPhi0) + th2 * a, C(kPhi0, kPhi0));
+  C(kTanLambda, kTanLambda) = select(on, C(kTanLambda, kTanLambda) + th2 * a * a, C(kTanLambda, kTanLambda));
+  C(kOmega, kOmega) = select(on, C(kOmega, kOmega) + th2 * w * w * t * t, C(kOmega, kOmega));
+  C(kOmega, kTanLambda) = select(on, C(kOmega, kTanLambda) + th2 * w * t * a, C(kOmega, kTanLambda));
   const V de = sc.loss * select(ib2 < 20, ib2, lanes::splat<V>(20));  // mean_energy_loss(): beta^2 >= 0.05
   const V e = lanes::sqrt(e2), e1 = outward ? e - de : e + de;
   const auto go = on && !(e1 <= mass * 1.0001);  // would stop: leave omega (the filter reports the misfit)
   if (!lanes::any(go)) return;
   const V f = lanes::sqrt(p2 / (e1 * e1 - mass * mass));  // omega scales as 1/p
+  // row and column omega times f: the diagonal entry twice
   if (lanes::all(go)) {  // the usual case: no blend per element
     x[kOmega] = x[kOmega] * f;
-    for (int i = 0; i < 5; ++i) c[kOmega][i] = c[kOmega][i] * f, c[i][kOmega] = c[i][kOmega] * f;
+    for (int i = 0; i < 5; ++i) C(kOmega, i) = C(kOmega, i) * f;
+    C(kOmega, kOmega) = C(kOmega, kOmega) * f;
     return;
   }
   x[kOmega] = select(go, x[kOmega] * f, x[kOmega]);
-  for (int i = 0; i < 5; ++i)
-    c[kOmega][i] = select(go, c[kOmega][i] * f, c[kOmega][i]), c[i][kOmega] = select(go, c[i][kOmega] * f, c[i][kOmega]);
+  for (int i = 0; i < 5; ++i) C(kOmega, i) = select(go, C(kOmega, i) * f, C(kOmega, i));
+  C(kOmega, kOmega) = select(go, C(kOmega, kOmega) * f, C(kOmega, kOmega));
 }
 
 UMBRA_HD inline void initial_cov(const double x[5], Mat5& C) {
   for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 5; ++j) C.a[i][j] = 0;
-  C.a[kD0][kD0] = 1.0;
-  C.a[kPhi0][kPhi0] = 0.01;
+    for (int j = i; j < 5; ++j) C(i, j) = 0;
+  C(kD0, kD0) = 1.0;
+  C(kPhi0, kPhi0) = 0.01;
   const double sw = 0.3 * fabs(x[kOmega]) + 1e-4;
-  C.a[kOmega][kOmega] = sw * sw;
-  C.a[kZ0][kZ0] = 25.0;
-  C.a[kTanLambda][kTanLambda] = 0.09;
+  C(kOmega, kOmega) = sw * sw;
+  C(kZ0, kZ0) = 25.0;
+  C(kTanLambda, kTanLambda) = 0.09;
 }
 
 /// DAF weights of candidates with chi2 c[0..n) against one cut-off term, at temperature T, as
@@ -428,7 +428,7 @@ struct FitTrackStep {
       if (wsum > 0.5) ++n_used[det];
     }
     for (int i = 0; i < 5; ++i)
-      if (!(C.a[i][i] > 0) || !is_finite(x[i])) return fail(t, FitStatus::diverged);
+      if (!(C(i, i) > 0) || !is_finite(x[i])) return fail(t, FitStatus::diverged);
     x[kPhi0] = detail::wrap_angle(x[kPhi0]);
     out.d0[t] = float(x[kD0]), out.phi0[t] = float(x[kPhi0]), out.omega[t] = float(x[kOmega]);
     out.z0[t] = float(x[kZ0]), out.tan_lambda[t] = float(x[kTanLambda]);
@@ -661,7 +661,7 @@ struct FitTrackStep {
   UMBRA_HD bool backward(detail::Work& wk, double x[5], double sc[2], Mat5& C, double T, double mass,
                          double& chi2) const {
     for (int i = 0; i < 5; ++i)
-      for (int j = 0; j < 5; ++j) C.a[i][j] = i == j ? C.a[i][i] * 1e4 : 0.0;
+      for (int j = i; j < 5; ++j) C(i, j) = i == j ? C(i, i) * 1e4 : 0.0;
     Point3 P = wk.pivot[wk.n_hits - 1];
     PivotJacobian J;
     int im = wk.n_mat - 1;

@@ -1,7 +1,7 @@
 #pragma once
 // Small fixed-size matrix helpers for the Kalman fit (device-safe: no allocation, no host-only
-// calls). Covariances are full 5x5 while being worked on and packed (15 upper-triangle entries,
-// row-major: 00 01 02 03 04 11 12 ... 44) when stored.
+// calls). Covariances are symmetric 5x5 stored once: the 15 upper-triangle entries, row-major
+// (00 01 02 03 04 11 12 ... 44), the order of the /tracks cov columns.
 
 #include <cmath>
 
@@ -19,77 +19,33 @@
 
 namespace umbra::track {
 
+UMBRA_HD constexpr int packed_index(int i, int j) {
+  if (i > j) {
+    const int t = i;
+    i = j, j = t;
+  }
+  return i * 5 - i * (i - 1) / 2 + (j - i);
+}
+
+/// A symmetric 5x5 matrix (a covariance), each entry stored once: C(i, j) and C(j, i) are the same
+/// element, so that no update writes, selects or copies a mirrored lower triangle (with the full
+/// 5x5 the CPU lanes' track fit spent ~15% of its vector stores on it). Indices known at compile
+/// time (unrolled loops) fold to fixed offsets.
 /// V: double, or a lane type (umbra/core/lanes.hpp) for several tracks side by side.
 template <class V>
 struct Mat5T {
-  V a[5][5];
+  V p[15];
+  UMBRA_HD V& operator()(int i, int j) { return p[packed_index(i, j)]; }
+  UMBRA_HD const V& operator()(int i, int j) const { return p[packed_index(i, j)]; }
 };
 using Mat5 = Mat5T<double>;
 
-UMBRA_HD inline int packed_index(int i, int j) {
-  if (i > j) { const int t = i; i = j; j = t; }
-  return i * 5 - i * (i - 1) / 2 + (j - i);
-}
 UMBRA_HD inline void pack(const Mat5& m, double out[15]) {
-  for (int i = 0; i < 5; ++i)
-    for (int j = i; j < 5; ++j) out[packed_index(i, j)] = m.a[i][j];
-}
-UMBRA_HD inline void unpack(const double in[15], Mat5& m) {
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 5; ++j) m.a[i][j] = in[packed_index(i, j)];
-}
-
-/// C <- J C J^T (J full 5x5).
-UMBRA_HD inline void similarity(const double J[5][5], Mat5& C) {
-  double T[5][5];
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 5; ++j) {
-      double s = 0;
-      for (int k = 0; k < 5; ++k) s += J[i][k] * C.a[k][j];
-      T[i][j] = s;
-    }
-  for (int i = 0; i < 5; ++i)
-    for (int j = i; j < 5; ++j) {
-      double s = 0;
-      for (int k = 0; k < 5; ++k) s += T[i][k] * J[j][k];
-      C.a[i][j] = C.a[j][i] = s;
-    }
-}
-
-/// Inverse of a symmetric positive-definite 5x5 matrix by Cholesky; false when not positive.
-UMBRA_HD inline bool invert_spd(const Mat5& A, Mat5& inv) {
-  double L[5][5] = {};
-  for (int j = 0; j < 5; ++j) {
-    double d = A.a[j][j];
-    for (int k = 0; k < j; ++k) d -= L[j][k] * L[j][k];
-    if (!(d > 0)) return false;
-    L[j][j] = sqrt(d);
-    for (int i = j + 1; i < 5; ++i) {
-      double s = A.a[i][j];
-      for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k];
-      L[i][j] = s / L[j][j];
-    }
-  }
-  double Li[5][5] = {};  // L^-1 (lower)
-  for (int i = 0; i < 5; ++i) {
-    Li[i][i] = 1.0 / L[i][i];
-    for (int j = 0; j < i; ++j) {
-      double s = 0;
-      for (int k = j; k < i; ++k) s -= L[i][k] * Li[k][j];
-      Li[i][j] = s / L[i][i];
-    }
-  }
-  for (int i = 0; i < 5; ++i)
-    for (int j = i; j < 5; ++j) {
-      double s = 0;
-      for (int k = j; k < 5; ++k) s += Li[k][i] * Li[k][j];
-      inv.a[i][j] = inv.a[j][i] = s;
-    }
-  return true;
+  for (int i = 0; i < 15; ++i) out[i] = m.p[i];
 }
 
 /// Square-root-free Cholesky factorisation A + B = L D L^T of two symmetric 5x5 matrices, A packed
-/// (pack()) and B full: L unit lower triangular (its strict lower part is written), inv_d = 1 / D.
+/// (pack()): L unit lower triangular (its strict lower part is written), inv_d = 1 / D.
 /// False when a pivot is not positive (A + B not positive definite). No square roots and one
 /// division per row: in this short dependent chain each would add its whole latency.
 UMBRA_HD inline bool ldlt_sum(const double A[15], const Mat5& B, double L[5][5], double inv_d[5]) {
@@ -98,13 +54,13 @@ UMBRA_HD inline bool ldlt_sum(const double A[15], const Mat5& B, double L[5][5],
   for (int i = 0; i < 5; ++i) {
     UMBRA_TRACK_UNROLL
     for (int j = 0; j < i; ++j) {
-      double s = A[packed_index(j, i)] + B.a[i][j];
+      double s = A[packed_index(j, i)] + B(i, j);
       UMBRA_TRACK_UNROLL
       for (int k = 0; k < j; ++k) s -= U[i][k] * L[j][k];
       U[i][j] = s;
       L[i][j] = s * inv_d[j];
     }
-    double d = A[packed_index(i, i)] + B.a[i][i];
+    double d = A[packed_index(i, i)] + B(i, i);
     UMBRA_TRACK_UNROLL
     for (int k = 0; k < i; ++k) d -= U[i][k] * L[i][k];
     if (!(d > 0)) return false;
@@ -158,26 +114,10 @@ UMBRA_HD inline V masked_dot5(const V* a, const V* b) {
   return s;
 }
 
-/// The prediction in measurement space: CHt = (C H^T)^T and P = H C H^T (m = 1 or 2 rows of H).
-/// Nz0, Nz1: bit k set where H[0][k], H[1][k] may be non-zero (masked_dot5).
-template <int M, unsigned Nz0 = 31u, unsigned Nz1 = 31u, class V>
-UMBRA_HD inline void project(const Mat5T<V>& C, const V H[M][5], V CHt[M][5], V P[M][M]) {
-  for (int i = 0; i < 5; ++i) {
-    CHt[0][i] = masked_dot5<Nz0>(C.a[i], H[0]);
-    if constexpr (M == 2) CHt[1][i] = masked_dot5<Nz1>(C.a[i], H[1]);
-  }
-  P[0][0] = masked_dot5<Nz0>(H[0], CHt[0]);
-  if constexpr (M == 2) {
-    P[0][1] = masked_dot5<Nz0>(H[0], CHt[1]);
-    P[1][0] = masked_dot5<Nz1>(H[1], CHt[0]);
-    P[1][1] = masked_dot5<Nz1>(H[1], CHt[1]);
-  }
-}
-
 /// masked_dot5 with row i of a packed symmetric matrix A (pack()) as its first operand.
-template <unsigned Nz>
-UMBRA_HD inline double packed_row_dot5(const double A[15], int i, const double* b) {
-  double s = 0;
+template <unsigned Nz, class V>
+UMBRA_HD inline V packed_row_dot5(const V A[15], int i, const V* b) {
+  V s{};
   bool first = true;
   UMBRA_TRACK_UNROLL
   for (int k = 0; k < 5; ++k)
@@ -186,6 +126,22 @@ UMBRA_HD inline double packed_row_dot5(const double A[15], int i, const double* 
       first = false;
     }
   return s;
+}
+
+/// The prediction in measurement space: CHt = (C H^T)^T and P = H C H^T (m = 1 or 2 rows of H).
+/// Nz0, Nz1: bit k set where H[0][k], H[1][k] may be non-zero (masked_dot5).
+template <int M, unsigned Nz0 = 31u, unsigned Nz1 = 31u, class V>
+UMBRA_HD inline void project(const Mat5T<V>& C, const V H[M][5], V CHt[M][5], V P[M][M]) {
+  for (int i = 0; i < 5; ++i) {
+    CHt[0][i] = packed_row_dot5<Nz0>(C.p, i, H[0]);
+    if constexpr (M == 2) CHt[1][i] = packed_row_dot5<Nz1>(C.p, i, H[1]);
+  }
+  P[0][0] = masked_dot5<Nz0>(H[0], CHt[0]);
+  if constexpr (M == 2) {
+    P[0][1] = masked_dot5<Nz0>(H[0], CHt[1]);
+    P[1][0] = masked_dot5<Nz1>(H[1], CHt[0]);
+    P[1][1] = masked_dot5<Nz1>(H[1], CHt[1]);
+  }
 }
 
 /// P = H Cs H^T of the two-filter smoother's Cs = A - A (A + B)^-1 A (A packed; L, inv_d:
@@ -218,23 +174,21 @@ UMBRA_HD inline void project_smoothed(const double A[15], const double L[5][5], 
   if constexpr (M == 2) P[1][0] = P[0][1];
 }
 
-/// C <- C - K^T CHt for the transposed gain K (M rows): the covariance after a Kalman update, its
-/// upper triangle computed and mirrored (C stays symmetric).
+/// C <- C - K^T CHt for the transposed gain K (M rows): the covariance after a Kalman update (its
+/// upper triangle: C is symmetric).
 template <int M, class V>
 UMBRA_HD inline void subtract_gain(Mat5T<V>& C, const V K[M][5], const V CHt[M][5]) {
   for (int i = 0; i < 5; ++i)
     for (int j = i; j < 5; ++j) {
       V s = K[0][i] * CHt[0][j];
       for (int k = 1; k < M; ++k) s += K[k][i] * CHt[k][j];
-      C.a[i][j] -= s;
+      C(i, j) -= s;
     }
-  for (int i = 1; i < 5; ++i)
-    for (int j = 0; j < i; ++j) C.a[i][j] = C.a[j][i];
 }
 
 /// Kalman update with an m-dimensional measurement (m = 1 or 2) from project()'s CHt and P:
 /// residual r = meas - h(x), V the measurement covariance. Returns the chi2 increment, -1 on
-/// failure. C stays symmetric: only its upper triangle is computed, then mirrored.
+/// failure.
 /// Over a lane type V: lanes whose S is not positive get -1 (their x and C are then garbage).
 template <int M, class V>
 UMBRA_HD inline V kalman_update(V x[5], Mat5T<V>& C, const V r[M], const V CHt[M][5], const V P[M][M],

@@ -64,17 +64,16 @@ UMBRA_HD inline bool remove_inner_material(const Vec<5>& p, const Mat<5, 5>& V, 
     const track::Scatterer sc =
         track::make_scatterer(m.material[c], m.x_over_x0[c] * track::path_factor(xc[track::kPhi0], xc[track::kTanLambda], px, py));
     track::Mat5 Q;
-    for (int i = 0; i < 5; ++i)
-      for (int j = 0; j < 5; ++j) Q.a[i][j] = 0.0;
+    for (int i = 0; i < 15; ++i) Q.p[i] = 0.0;
     double xq[5] = {xc[0], xc[1], xc[2], xc[3], xc[4]};
     track::detail::add_material(xq, Q, sc, m.mass, b_field, lb2, true);  // outward: the loss the fit undid
     p_out.a[2][0] *= xq[track::kOmega] / xc[track::kOmega];
     double back[5];
     track::PivotJacobian J;
     track::change_pivot_jacobian(xc, at, origin, back, J);
-    track::pivot_similarity(J, Q.a);
+    track::pivot_similarity(J, Q);
     for (int i = 0; i < 5; ++i)
-      for (int j = 0; j < 5; ++j) out.a[i][j] -= Q.a[i][j];
+      for (int j = 0; j < 5; ++j) out.a[i][j] -= Q(i, j);
   }
   if (positive_definite(out)) return true;
   out = V, p_out = p;
