@@ -41,48 +41,58 @@ void Tracks::resize(std::size_t n) {
 
 TrackCandidates group_hits(const TrackerHits& hits) {
   TrackCandidates c;
-  c.hit_index.reserve(hits.size());  // at most every hit; no regrowth while filling
+  c.hit_index.resize(hits.size());  // at most every hit; trimmed to the hits used at the end
+  std::uint32_t* out = c.hit_index.data();
+  std::uint64_t n_out = 0;
+  const std::int32_t* track = hits.track_id.data();
+  const std::uint8_t *detector = hits.detector.data(), *layer = hits.layer.data();
   std::vector<std::uint32_t> order;
   // by track, then outward: detector (PXD, SVD, CDC) and layer are in radial order, then by index;
   // the first three packed in one key (track_id >= 0 here)
   const auto key = [&](std::uint64_t i) {
-    return std::uint64_t(std::uint32_t(hits.track_id[i])) << 16 | std::uint64_t(hits.detector[i]) << 8 |
-           std::uint64_t(hits.layer[i]);
+    return std::uint64_t(std::uint32_t(track[i])) << 16 | std::uint64_t(detector[i]) << 8 | std::uint64_t(layer[i]);
   };
   for (std::uint64_t e = 0; e < hits.n_events(); ++e) {
+    const std::uint64_t event_start = n_out, tracks_before = c.track_id.size();
     std::int32_t current = -1;  // track of the event's last hit so far (-1: none yet)
     const auto emit = [&](std::uint32_t i) {  // the next hit in order: a new track where its id changes
-      const std::int32_t t = hits.track_id[i];
+      const std::int32_t t = track[i];
       if (t != current) {
-        if (current >= 0) c.hit_offsets.push_back(c.hit_index.size());
+        if (current >= 0) c.hit_offsets.push_back(n_out);
         c.track_id.push_back(t), current = t;
       }
-      c.hit_index.push_back(i);
+      out[n_out++] = i;
     };
-    // hits the simulation already wrote in this order: taken as they are, no index list or sort
+    // Hits the simulation already wrote in this order are taken as they come, in one pass; at the
+    // first one out of order the event's output so far is dropped and its hits are sorted.
     bool in_order = true;
     std::uint64_t prev = 0;
-    for (std::uint64_t i = hits.begin(e); i < hits.end(e) && in_order; ++i) {
-      if (hits.track_id[i] < 0) continue;
+    for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i) {
+      if (track[i] < 0) continue;
       const std::uint64_t k = key(i);
-      in_order = k >= prev, prev = k;
+      if (k < prev) {
+        in_order = false;
+        break;
+      }
+      prev = k;
+      emit(std::uint32_t(i));
     }
-    if (in_order) {
-      for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
-        if (hits.track_id[i] >= 0) emit(std::uint32_t(i));
-    } else {
+    if (!in_order) {
+      n_out = event_start, current = -1;
+      c.track_id.resize(tracks_before), c.hit_offsets.resize(tracks_before + 1);
       order.clear();
       for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i)
-        if (hits.track_id[i] >= 0) order.push_back(std::uint32_t(i));
+        if (track[i] >= 0) order.push_back(std::uint32_t(i));
       std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
         const std::uint64_t ka = key(a), kb = key(b);
         return ka != kb ? ka < kb : a < b;
       });
       for (const std::uint32_t i : order) emit(i);
     }
-    if (current >= 0) c.hit_offsets.push_back(c.hit_index.size());
+    if (current >= 0) c.hit_offsets.push_back(n_out);
     c.close_event();
   }
+  c.hit_index.resize(n_out);
   return c;
 }
 
