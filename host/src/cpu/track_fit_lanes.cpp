@@ -2,7 +2,8 @@
 // 1e5 tracks/s per core needs the per-hit arithmetic of N tracks in one vector instruction, since
 // one track's chain of divisions and square roots is latency-bound (benchmarks/results/tracking.md,
 // "Why the scalar fit cannot reach 1e5"). Same fit as track::FitTrackStep, bit for bit:
-//  - per track, scalar: start (load, seed), the search for where the track reaches a material
+//  - per track, scalar: the start (FitTrackStep's hit_count, load_hit - hit-major over the lanes -
+//    and seed_track), the search for where the track reaches a material
 //    cylinder (detail::cylinder_crossing: the lane's helix alone), the full smoother where the DAF
 //    weights are unclear, the outputs - FitTrackStep's own functions, called for one lane at a time;
 //  - laned, per hit: the pivot change with its Jacobian and J C J^T, the material at the hit, the
@@ -651,15 +652,14 @@ void run_batch(const FitTrackStep& st, const std::uint64_t* tracks, typename Lan
   using L = Lanes<N>;
   typename L::State s{};
   int src = -1;
-  for (int l = 0; l < N; ++l) {
-    b.track[l] = tracks[l];
-    track::detail::Work& wk = b.wk[l];  // reused: what a fresh Work starts with
-    wk.n_hits = wk.n_mat = wk.n_inner = 0, wk.surfaces_known = false;
-    // Each hit goes into its lane as load() reads it, no second pass over wk.hit: only the fields
-    // the laned filter reads for the kind of hit at k (the batch's tracks have their n_si silicon
-    // hits first). The others keep what they held: only an idle lane (restored after the step)
-    // can read them, as it read the unused fields of a repeated hit before.
-    auto lay_out = [&b, l, n_si](int k, const track::detail::HitData& h) {
+  // Each hit goes into its lane as load_hit() reads it, no second pass over wk.hit: only the fields
+  // the laned filter reads for the kind of hit at k (the batch's tracks have their n_si silicon
+  // hits first). The others keep what they held: only an idle lane (restored after the step) can
+  // read them, as it read the unused fields of a repeated hit before.
+  struct LayOut {
+    typename L::Batch& b;
+    int l, n_si;
+    void operator()(int k, const track::detail::HitData& h) const {
       typename L::HitV& v = b.hit[k];
       const double radius = h.radius, sigma_a = h.sigma_a;
       if (k < n_si) {
@@ -671,9 +671,31 @@ void run_batch(const FitTrackStep& st, const std::uint64_t* tracks, typename Lan
         v.drift[l] = d;
       }
       v.radius[l] = radius, v.sigma_a[l] = sigma_a;
-    };
+    }
+  };
+  // FitTrackStep::start over the lanes, the hits loaded hit-major (hit k of every lane, then k + 1):
+  // four tracks' reads of the input columns and the wire table side by side, not one track's after
+  // another (paired timing: the fit 0.99x the time)
+  int n[N], n_load = 0;
+  std::uint64_t h0[N];
+  for (int l = 0; l < N; ++l) {
+    b.track[l] = tracks[l];
+    track::detail::Work& wk = b.wk[l];  // reused: what a fresh Work starts with
+    wk.n_mat = wk.n_inner = 0, wk.surfaces_known = false;
+    n[l] = st.hit_count(tracks[l]);
+    wk.n_hits = n[l] > 0 ? n[l] : 0;
+    h0[l] = st.cand.hit_offsets[tracks[l]];
+    n_load = std::max(n_load, n[l]);
+  }
+  for (int k = 0; k < n_load; ++k)
+    for (int l = 0; l < N; ++l)
+      if (k < n[l] && !st.load_hit(h0[l], k, b.wk[l], LayOut{b, l, n_si})) {
+        st.fail(tracks[l], track::FitStatus::bad_input);
+        n[l] = -1;  // no further hits
+      }
+  for (int l = 0; l < N; ++l) {
     double x[5];
-    b.real[l] = st.start(tracks[l], b.wk[l], x, lay_out);
+    b.real[l] = n[l] >= 0 && st.seed_track(tracks[l], b.wk[l], x);
     if (!b.real[l]) continue;
     if (src < 0) src = l;
     for (int i = 0; i < 5; ++i) s.x[i][l] = x[i];

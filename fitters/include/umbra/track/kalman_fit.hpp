@@ -389,13 +389,25 @@ struct FitTrackStep {
 
   /// Track t up to its seed: loads its hits into wk and seeds x. False (with the failure written)
   /// when the track cannot be fitted. Its hits' outputs stay as the backend zeroed them.
-  /// on_hit(k, hit): see load.
+  /// on_hit(k, hit): see load. The same as hit_count, load_hit for each hit and seed_track.
   template <class OnHit = detail::NoHitSink>
   UMBRA_HD bool start(std::uint64_t t, detail::Work& wk, double x[5], const OnHit& on_hit = OnHit{}) const {
-    const std::uint64_t h0 = cand.hit_offsets[t], nh = cand.hit_offsets[t + 1] - h0;
-    if (nh < std::uint64_t(opt.min_hits)) return fail(t, FitStatus::too_few_hits), false;
-    if (nh > std::uint64_t(max_hits_per_track)) return fail(t, FitStatus::too_many_hits), false;
-    if (!load(h0, int(nh), wk, on_hit)) return fail(t, FitStatus::bad_input), false;
+    const int n = hit_count(t);
+    if (n < 0) return false;
+    if (!load(cand.hit_offsets[t], n, wk, on_hit)) return fail(t, FitStatus::bad_input), false;
+    return seed_track(t, wk, x);
+  }
+  /// start's steps, for a caller that loads several tracks' hits side by side (the CPU lanes):
+  /// track t's hit count, or -1 (the failure written) when it cannot be fitted;
+  UMBRA_HD int hit_count(std::uint64_t t) const {
+    const std::uint64_t nh = cand.hit_offsets[t + 1] - cand.hit_offsets[t];
+    if (nh < std::uint64_t(opt.min_hits)) return fail(t, FitStatus::too_few_hits), -1;
+    if (nh > std::uint64_t(max_hits_per_track)) return fail(t, FitStatus::too_many_hits), -1;
+    return int(nh);
+  }
+  /// after its n hits are loaded (wk.n_hits = n, load_hit for k = 0 .. n - 1; at a false one the
+  /// caller writes FitStatus::bad_input and stops), the seed in x; false with the failure written.
+  UMBRA_HD bool seed_track(std::uint64_t t, const detail::Work& wk, double x[5]) const {
     if (!detail::seed(wk, geo, x)) return fail(t, FitStatus::seed_failed), false;
     return true;
   }
@@ -448,38 +460,42 @@ struct FitTrackStep {
   /// called for each valid hit as soon as it is loaded.
   template <class OnHit = detail::NoHitSink>
   UMBRA_HD bool load(std::uint64_t h0, int n, detail::Work& wk, const OnHit& on_hit = OnHit{}) const {
+    wk.n_hits = n;
+    for (int k = 0; k < n; ++k)
+      if (!load_hit(h0, k, wk, on_hit)) return false;
+    return true;
+  }
+  /// Hit k of the track whose hits start at h0 (candidates' order) into wk.hit[k]; false when invalid.
+  template <class OnHit = detail::NoHitSink>
+  UMBRA_HD bool load_hit(std::uint64_t h0, int k, detail::Work& wk, const OnHit& on_hit = OnHit{}) const {
     // the value checks as ordered comparisons (NaN fails each): is_finite(v) && v >= 0 is
     // v >= 0 && v <= big, without the fabs
     constexpr double big = 1.7976931348623157e308;  // is_finite's bound
-    wk.n_hits = n;
-    for (int k = 0; k < n; ++k) {
-      const std::uint32_t i = cand.hit_index[h0 + k];
-      detail::HitData h{};  // built in registers, stored once valid (on_hit reads it from there too)
-      h.detector = hits.detector[i], h.layer = hits.layer[i];
-      const double x = hits.x[i], y = hits.y[i], z = hits.z[i];
-      if (!is_finite(x) || !is_finite(y) || !is_finite(z)) return false;
-      h.pos = {x, y, z};
-      wk.w[k][0] = 1, wk.w[k][1] = 0;
-      if (h.detector == 3) {
-        if (h.layer >= tracker::n_cdc_layers) return false;
-        const int wire = hits.wire[i];
-        if (std::uint32_t(wire) >= std::uint32_t(geo.cdc[h.layer].n_wires)) return false;  // < 0 wraps
-        h.wire = cdc_wire(geo, wires, h.layer, wire);
-        h.radius = geo.cdc[h.layer].radius;
-        h.drift = hits.drift_length[i], h.sigma_a = hits.sigma_rphi[i], h.sigma_b = 0;
-        if (!(h.drift >= 0 && h.drift <= big && h.sigma_a > 0 && h.sigma_a <= big)) return false;
-      } else if (h.detector == 1 || h.detector == 2) {
-        if (h.layer >= (h.detector == 1 ? tracker::n_pxd_layers : tracker::n_svd_layers)) return false;
-        h.radius = sqrt(x * x + y * y);
-        h.sigma_a = hits.sigma_rphi[i], h.sigma_b = hits.sigma_z[i];
-        if (!(h.sigma_a > 0 && h.sigma_a <= big && h.sigma_b > 0 && h.sigma_b <= big && h.radius > 0))
-          return false;
-      } else {
-        return false;
-      }
-      wk.hit[k] = h;
-      on_hit(k, h);
+    const std::uint32_t i = cand.hit_index[h0 + k];
+    detail::HitData h{};  // built in registers, stored once valid (on_hit reads it from there too)
+    h.detector = hits.detector[i], h.layer = hits.layer[i];
+    const double x = hits.x[i], y = hits.y[i], z = hits.z[i];
+    if (!is_finite(x) || !is_finite(y) || !is_finite(z)) return false;
+    h.pos = {x, y, z};
+    wk.w[k][0] = 1, wk.w[k][1] = 0;
+    if (h.detector == 3) {
+      if (h.layer >= tracker::n_cdc_layers) return false;
+      const int wire = hits.wire[i];
+      if (std::uint32_t(wire) >= std::uint32_t(geo.cdc[h.layer].n_wires)) return false;  // < 0 wraps
+      h.wire = cdc_wire(geo, wires, h.layer, wire);
+      h.radius = geo.cdc[h.layer].radius;
+      h.drift = hits.drift_length[i], h.sigma_a = hits.sigma_rphi[i], h.sigma_b = 0;
+      if (!(h.drift >= 0 && h.drift <= big && h.sigma_a > 0 && h.sigma_a <= big)) return false;
+    } else if (h.detector == 1 || h.detector == 2) {
+      if (h.layer >= (h.detector == 1 ? tracker::n_pxd_layers : tracker::n_svd_layers)) return false;
+      h.radius = sqrt(x * x + y * y);
+      h.sigma_a = hits.sigma_rphi[i], h.sigma_b = hits.sigma_z[i];
+      if (!(h.sigma_a > 0 && h.sigma_a <= big && h.sigma_b > 0 && h.sigma_b <= big && h.radius > 0)) return false;
+    } else {
+      return false;
     }
+    wk.hit[k] = h;
+    on_hit(k, h);
     return true;
   }
 
