@@ -3,9 +3,9 @@
 // one track's chain of divisions and square roots is latency-bound (benchmarks/results/tracking.md,
 // "Why the scalar fit cannot reach 1e5"). Same fit as track::FitTrackStep, bit for bit:
 //  - per track, scalar: the start (FitTrackStep's hit_count, load_hit - hit-major over the lanes -
-//    and seed_track), the search for where the track reaches a material
-//    cylinder (detail::cylinder_crossing: the lane's helix alone), the full smoother where the DAF
-//    weights are unclear, the outputs - FitTrackStep's own functions, called for one lane at a time;
+//    and seed_track), the search for where the track reaches a material cylinder
+//    (detail::cylinder_crossing: the lane's helix alone), the full smoother where the DAF weights
+//    are unclear, the outputs - FitTrackStep's own functions, called for one lane at a time;
 //  - laned, per hit: the pivot change with its Jacobian and J C J^T, the material at the hit, the
 //    stored predictions, the measurement model, projection, DAF weights and Kalman update; and the
 //    material crossings between hits and inside the first hit (the step to each crossing and its

@@ -28,9 +28,9 @@ UMBRA_HD constexpr int packed_index(int i, int j) {
 }
 
 /// A symmetric 5x5 matrix (a covariance), each entry stored once: C(i, j) and C(j, i) are the same
-/// element, so that no update writes, selects or copies a mirrored lower triangle (with the full
-/// 5x5 the CPU lanes' track fit spent ~15% of its vector stores on it). Indices known at compile
-/// time (unrolled loops) fold to fixed offsets.
+/// element, so that no update writes, selects or copies a mirrored lower triangle (the full 5x5 cost
+/// the CPU lanes' track fit a fifth of its vector stores). Indices known at compile time (unrolled
+/// loops) fold to fixed offsets.
 /// V: double, or a lane type (umbra/core/lanes.hpp) for several tracks side by side.
 template <class V>
 struct Mat5T {
