@@ -444,9 +444,7 @@ struct FitTrackStep {
     x[kPhi0] = detail::wrap_angle(x[kPhi0]);
     out.d0[t] = float(x[kD0]), out.phi0[t] = float(x[kPhi0]), out.omega[t] = float(x[kOmega]);
     out.z0[t] = float(x[kZ0]), out.tan_lambda[t] = float(x[kTanLambda]);
-    double packed[15];
-    pack(C, packed);
-    for (int i = 0; i < 15; ++i) out.cov[i][t] = float(packed[i]);
+    for (int i = 0; i < 15; ++i) out.cov[i][t] = float(C.p[i]);  // Mat5's storage is the cov column order
     const double pt = pt_of(x[kOmega], geo.b_field);
     out.charge[t] = x[kOmega] > 0 ? 1 : -1;
     out.pt[t] = float(pt), out.p[t] = float(pt * sqrt(1 + x[kTanLambda] * x[kTanLambda]));
