@@ -1,9 +1,10 @@
-// The laned CPU fit (host/src/cpu/track_fit_lanes.cpp: 4 tracks side by side in AVX2 code where
-// the CPU has it, 2 in SSE2 code) gives the plain per-track fit's outputs bit for bit: parameters,
-// covariances, chi2, ndf, status, per-hit weights and signs, for every option set that changes the
-// laned code's path (material, DAF passes, no DAF), with 1 and 2 threads. The sample mixes the
-// usual muons with tracks that take the rare paths: too few hits, NaN positions, short tracks
-// (padding steps in a batch), CDC-only tracks, hits moved far off the track (outliers, failures).
+// The laned CPU fit (host/src/cpu/track_fit_lanes.cpp and its lane_filter.hpp: 4 tracks side by
+// side in AVX2 code where the CPU has it, 2 in SSE2 code) gives the plain per-track fit's outputs
+// bit for bit: parameters, covariances, chi2, ndf, status, per-hit weights and signs, for every
+// option set that changes the laned code's path (material, DAF passes, no DAF), with 1 and 2
+// threads. The sample mixes the usual muons with tracks that take the rare paths: too few hits,
+// NaN positions, short tracks (padding steps in a batch), CDC-only tracks, hits moved far off the
+// track (outliers, failures).
 #include <gtest/gtest.h>
 
 #include <cmath>
