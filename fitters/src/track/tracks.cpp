@@ -49,15 +49,15 @@ TrackCandidates group_hits(const TrackerHits& hits) {
   std::vector<std::uint32_t> order;
   // by track, then outward: detector (PXD, SVD, CDC) and layer are in radial order, then by index;
   // the first three packed in one key (track_id >= 0 here)
-  const auto key = [&](std::uint64_t i) {
+  // (the column pointers captured by value: by reference, GCC reloaded them for every hit)
+  const auto key = [track, detector, layer](std::uint64_t i) {
     return std::uint64_t(std::uint32_t(track[i])) << 16 | std::uint64_t(detector[i]) << 8 | std::uint64_t(layer[i]);
   };
   for (std::uint64_t e = 0; e < hits.n_events(); ++e) {
     const std::uint64_t event_start = n_out, tracks_before = c.track_id.size();
     std::int32_t current = -1;  // track of the event's last hit so far (-1: none yet)
-    const auto emit = [&](std::uint32_t i) {  // the next hit in order: a new track where its id changes
-      const std::int32_t t = track[i];
-      if (t != current) {
+    const auto emit = [&](std::uint32_t i, std::int32_t t) {  // the next hit in order (t: its track):
+      if (t != current) {                                         // a new track where the id changes
         if (current >= 0) c.hit_offsets.push_back(n_out);
         c.track_id.push_back(t), current = t;
       }
@@ -68,14 +68,15 @@ TrackCandidates group_hits(const TrackerHits& hits) {
     bool in_order = true;
     std::uint64_t prev = 0;
     for (std::uint64_t i = hits.begin(e); i < hits.end(e); ++i) {
-      if (track[i] < 0) continue;
+      const std::int32_t t = track[i];
+      if (t < 0) continue;
       const std::uint64_t k = key(i);
       if (k < prev) {
         in_order = false;
         break;
       }
       prev = k;
-      emit(std::uint32_t(i));
+      emit(std::uint32_t(i), t);
     }
     if (!in_order) {
       n_out = event_start, current = -1;
@@ -87,7 +88,7 @@ TrackCandidates group_hits(const TrackerHits& hits) {
         const std::uint64_t ka = key(a), kb = key(b);
         return ka != kb ? ka < kb : a < b;
       });
-      for (const std::uint32_t i : order) emit(i);
+      for (const std::uint32_t i : order) emit(i, track[i]);
     }
     if (current >= 0) c.hit_offsets.push_back(n_out);
     c.close_event();
