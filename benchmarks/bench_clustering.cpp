@@ -3,8 +3,7 @@
 // and all threads, CUDA (transfers reported separately) when a device is present.
 #include <benchmark/benchmark.h>
 
-#include <ctime>
-
+#include "process_cpu_time.hpp"
 #include "replicated_events.hpp"
 #include "umbra/cpu/ecl_clustering.hpp"
 #include "umbra/cpu/for_each.hpp"
@@ -15,13 +14,7 @@
 
 namespace {
 
-/// CPU seconds of the whole process (all threads): events per CPU second is events/s per core,
-/// whatever else loads the machine.
-double process_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
+using umbra::bench::process_cpu_seconds;
 
 const umbra::EventBatch& alp_events(std::uint64_t n) {
   static std::uint64_t cached_n = 0;
