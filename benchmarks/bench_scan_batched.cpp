@@ -19,14 +19,7 @@ using namespace umbra;
 
 namespace {
 
-const scan::Spectrum& spectrum() {
-  static const scan::Spectrum s = [] {
-    scan::Spectrum x = bench::benchmark_spectrum();
-    x.prepare("benchmark");
-    return x;
-  }();
-  return s;
-}
+const scan::Spectrum& spectrum() { return bench::prepared_benchmark_spectrum(); }
 
 scan::ScanOptions options(int masses) {
   scan::ScanOptions opt;

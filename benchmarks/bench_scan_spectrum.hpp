@@ -26,6 +26,16 @@ inline scan::Spectrum benchmark_spectrum(std::uint64_t n = 1000000, std::uint64_
   return s;
 }
 
+/// benchmark_spectrum() with its defaults, prepared, built once per process (outside timed loops).
+inline const scan::Spectrum& prepared_benchmark_spectrum() {
+  static const scan::Spectrum s = [] {
+    scan::Spectrum x = benchmark_spectrum();
+    x.prepare("benchmark");
+    return x;
+  }();
+  return s;
+}
+
 /// 2,000 masses from 0.2 to 9.7 GeV (the benchmark grid).
 inline std::vector<double> benchmark_masses(int n = 2000) {
   std::vector<double> m(n);
