@@ -18,3 +18,12 @@
 #else
 #define UMBRA_ON_DEVICE 0
 #endif
+
+// Full unrolling of a short loop in device code whose index selects an element of a local array
+// (the two tracks of a pair): nvcc's cost model keeps a loop with a large body rolled, and an index
+// that is not a constant puts the whole array in local memory. Host compilers decide themselves.
+#if defined(__CUDA_ARCH__)
+#define UMBRA_DEVICE_UNROLL _Pragma("unroll")
+#else
+#define UMBRA_DEVICE_UNROLL
+#endif

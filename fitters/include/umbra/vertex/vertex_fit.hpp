@@ -39,11 +39,24 @@ struct VertexFitResult {
 
 namespace detail {
 
-/// The linearisation of both tracks at (v, q): residuals dp, Jacobians, G dp, and
-/// chi2 = sum dp^T G dp.
+/// Rows 0, 1 and 3 of a Jacobian A or B (perigee_from_vertex's): its other rows are fixed zeros and
+/// ones (the structure at TrackTerms below), so only these are kept.
+struct JacobianRows {
+  double a[3][3];  // a[0], a[1], a[2]: rows 0, 1, 3
+};
+
+UMBRA_HD inline JacobianRows free_rows(const Mat<5, 3>& J) {
+  JacobianRows r;
+  for (int c = 0; c < 3; ++c) r.a[0][c] = J.a[0][c], r.a[1][c] = J.a[1][c], r.a[2][c] = J.a[3][c];
+  return r;
+}
+
+/// The linearisation of both tracks at (v, q): residuals dp, the Jacobians' free rows, G dp, and
+/// chi2 = sum dp^T G dp. Kept small: the fit holds two of these (the current state and a trial
+/// step), and on the GPU the full 5x3 Jacobians put both in local memory.
 struct Linearised {
   Vec<5> dp[2], Gdp[2];
-  Mat<5, 3> A[2], B[2];
+  JacobianRows A[2], B[2];
   double chi2;
 };
 
@@ -52,9 +65,12 @@ UMBRA_HD inline Linearised linearise(const Vec<5> p[2], const Mat<5, 5> G[2], co
                                      const VertexMomentum q[2], const AngleRef phi0[2]) {
   Linearised l;
   l.chi2 = 0;
+  UMBRA_DEVICE_UNROLL
   for (int i = 0; i < 2; ++i) {
     Vec<5> h;
-    perigee_from_vertex(v, q[i], h, l.A[i], l.B[i], &phi0[i]);
+    Mat<5, 3> A, B;
+    perigee_from_vertex(v, q[i], h, A, B, &phi0[i]);
+    l.A[i] = free_rows(A), l.B[i] = free_rows(B);
     l.dp[i] = p[i] - h;
     l.dp[i].a[1][0] = wrap_angle(l.dp[i].a[1][0]);
     l.Gdp[i] = G[i] * l.dp[i];
@@ -77,34 +93,34 @@ struct TrackTerms {
   Vec<3> AtGdp, BtGdp;
 };
 
-/// A^T x for a 5-vector x (A with the structure above).
-UMBRA_HD inline void at_times(const Mat<5, 3>& A, const double x[5], double out[3]) {
-  out[0] = A.a[0][0] * x[0] + A.a[1][0] * x[1] + A.a[3][0] * x[3];
-  out[1] = A.a[0][1] * x[0] + A.a[1][1] * x[1] + A.a[3][1] * x[3];
+/// A^T x for a 5-vector x (A with the structure above; its rows 0, 1, 3 given).
+UMBRA_HD inline void at_times(const JacobianRows& A, const double x[5], double out[3]) {
+  out[0] = A.a[0][0] * x[0] + A.a[1][0] * x[1] + A.a[2][0] * x[3];
+  out[1] = A.a[0][1] * x[0] + A.a[1][1] * x[1] + A.a[2][1] * x[3];
   out[2] = x[3];
 }
 
-/// B^T x for a 5-vector x (B with the structure above).
-UMBRA_HD inline void bt_times(const Mat<5, 3>& B, const double x[5], double out[3]) {
-  out[0] = B.a[0][0] * x[0] + B.a[1][0] * x[1] + B.a[3][0] * x[3];
-  out[1] = B.a[3][1] * x[3] + x[4];
-  out[2] = B.a[0][2] * x[0] + B.a[1][2] * x[1] + x[2] + B.a[3][2] * x[3];
+/// B^T x for a 5-vector x (B with the structure above; its rows 0, 1, 3 given).
+UMBRA_HD inline void bt_times(const JacobianRows& B, const double x[5], double out[3]) {
+  out[0] = B.a[0][0] * x[0] + B.a[1][0] * x[1] + B.a[2][0] * x[3];
+  out[1] = B.a[2][1] * x[3] + x[4];
+  out[2] = B.a[0][2] * x[0] + B.a[1][2] * x[1] + x[2] + B.a[2][2] * x[3];
 }
 
 /// Adds the track's terms to Cinv and rhs; false when B^T G B is singular.
-UMBRA_HD inline bool track_terms(const Mat<5, 5>& G, const Mat<5, 3>& A, const Mat<5, 3>& B, const Vec<5>& Gdp,
+UMBRA_HD inline bool track_terms(const Mat<5, 5>& G, const JacobianRows& A, const JacobianRows& B, const Vec<5>& Gdp,
                                  TrackTerms& t, Mat<3, 3>& Cinv, Vec<3>& rhs) {
   // Columns of G A and G B: G times the sparse columns of A and B (G symmetric: row r of G is
   // column r).
   double GA[3][5], GB[3][5];
   for (int r = 0; r < 5; ++r) {
     const double g0 = G.a[r][0], g1 = G.a[r][1], g2 = G.a[r][2], g3 = G.a[r][3], g4 = G.a[r][4];
-    GA[0][r] = g0 * A.a[0][0] + g1 * A.a[1][0] + g3 * A.a[3][0];
-    GA[1][r] = g0 * A.a[0][1] + g1 * A.a[1][1] + g3 * A.a[3][1];
+    GA[0][r] = g0 * A.a[0][0] + g1 * A.a[1][0] + g3 * A.a[2][0];
+    GA[1][r] = g0 * A.a[0][1] + g1 * A.a[1][1] + g3 * A.a[2][1];
     GA[2][r] = g3;
-    GB[0][r] = g0 * B.a[0][0] + g1 * B.a[1][0] + g3 * B.a[3][0];
-    GB[1][r] = g3 * B.a[3][1] + g4;
-    GB[2][r] = g0 * B.a[0][2] + g1 * B.a[1][2] + g2 + g3 * B.a[3][2];
+    GB[0][r] = g0 * B.a[0][0] + g1 * B.a[1][0] + g3 * B.a[2][0];
+    GB[1][r] = g3 * B.a[2][1] + g4;
+    GB[2][r] = g0 * B.a[0][2] + g1 * B.a[1][2] + g2 + g3 * B.a[2][2];
   }
   double AtGA[3][3], BtGB[3][3];
   for (int l = 0; l < 3; ++l) {
@@ -150,6 +166,7 @@ UMBRA_HD inline VertexFitResult fit_vertex(const Vec<5> p[2], const Mat<5, 5> V[
   VertexFitResult r;
   r.cov = Mat<3, 3>::zero();
   Mat<5, 5> G[2];
+  UMBRA_DEVICE_UNROLL
   for (int i = 0; i < 2; ++i)
     if (!invert_spd(V[i], G[i])) {
       r.status = FitStatus::bad_covariance;
@@ -172,6 +189,7 @@ UMBRA_HD inline VertexFitResult fit_vertex(const Vec<5> p[2], const Mat<5, 5> V[
     Mat<3, 3> Cinv = Mat<3, 3>::zero();
     Vec<3> rhs = Vec<3>::zero();
     detail::TrackTerms T[2];
+    UMBRA_DEVICE_UNROLL
     for (int i = 0; i < 2; ++i)
       if (!detail::track_terms(G[i], lin.A[i], lin.B[i], lin.Gdp[i], T[i], Cinv, rhs)) {
         r.status = FitStatus::singular;
@@ -184,6 +202,7 @@ UMBRA_HD inline VertexFitResult fit_vertex(const Vec<5> p[2], const Mat<5, 5> V[
     }
     Vec<3> dv = C * rhs;
     Vec<3> dq[2];
+    UMBRA_DEVICE_UNROLL
     for (int i = 0; i < 2; ++i) dq[i] = T[i].W * (T[i].BtGdp - T[i].E * dv);
     r.cov = C;
     // chi2 after the step as the linear model predicts it: at the least-squares solution x of
